@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfio-intr: an overlay on Linux 7.3.  See README.md.
+#
+#   make demo      build, boot, and show the interrupt demonstration
+#   make check     build, boot, run KUnit + kselftests, fail on any failure or splat
+#
+# Useful variables:
+#   KDIR=/path/to/linux-7.3   use this pristine tree instead of Debian's linux-source-7.3
+#   FAULT=warn|kasan          make the guest provoke a splat (proves the detector works)
+#   VM_TIMEOUT=seconds        bound on one VM run (default 1500)
+#   TESTS=regex               run only the guest tests whose name matches
+#   JOBS=n                    parallel make jobs for the kernel (default: nproc)
+
+SHELL       := /bin/bash
+TOP         := $(abspath .)
+BUILD       ?= $(TOP)/build
+CACHE       ?= $(if $(XDG_CACHE_HOME),$(XDG_CACHE_HOME),$(HOME)/.cache)/vfio-intr
+JOBS        ?= $(shell nproc)
+VM_TIMEOUT  ?= 1500
+FAULT       ?=
+TESTS       ?=
+CONFIGS     ?= $(sort $(wildcard configs/*.config))
+export TOP BUILD CACHE KDIR JOBS VM_TIMEOUT FAULT TESTS CONFIGS
+
+.PHONY: all deps source tree kernel selftests initramfs check demo series lint clean distclean
+
+all: kernel selftests
+
+# Every step is a cheap no-op when its work is already done, so every target
+# simply runs the chain: deps -> source -> tree -> ...
+deps:
+	@scripts/deps.sh
+
+source: deps
+	@scripts/source.sh
+
+# The build tree is regenerated on every run, touching only files whose content changed.
+tree: source
+	@scripts/tree.sh
+
+kernel: tree
+	@scripts/kernel.sh
+
+selftests: tree
+	@scripts/selftests.sh
+
+initramfs: kernel selftests
+	@scripts/initramfs.sh
+
+check: initramfs
+	@scripts/vm.sh check
+
+demo: initramfs
+	@scripts/vm.sh demo
+
+series: source
+	@scripts/series.sh
+
+lint: tree
+	@scripts/lint.sh
+
+clean:
+	rm -rf $(BUILD)/kobj $(BUILD)/selftests $(BUILD)/initramfs* $(BUILD)/series
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Configure (x86_64 tinyconfig + configs/*.config) and build the kernel in build/kobj.
+# The configuration is regenerated only when the fragments or a Kconfig file of
+# the tree changed; afterwards every symbol the fragments ask for is checked.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tree="$BUILD/linux"
+kobj="$BUILD/kobj"
+mkdir -p "$kobj"
+cd "$TOP"
+frags=${CONFIGS:-$(ls configs/*.config | sort)}
+kmake() { make -s -C "$tree" O="$kobj" ARCH=x86_64 "$@"; }
+
+# Hash of everything the configuration depends on.
+kconfigs=$(grep -E '(^|/)Kconfig' "$BUILD/tree.manifest" 2>/dev/null || true)
+cfghash=$(cd "$tree" && cat "$TOP"/configs/*.config $kconfigs | sha256sum | cut -d' ' -f1)
+
+if [ ! -f "$kobj/.config" ] || [ "$(cat "$kobj/.vfio-intr-cfghash" 2>/dev/null)" != "$cfghash" ]; then
+	stage_begin config
+	kmake tinyconfig >/dev/null
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$kobj" "$kobj/.config" $frags >/dev/null
+	kmake olddefconfig >/dev/null
+	echo "$cfghash" > "$kobj/.vfio-intr-cfghash"
+	stage_end
+fi
+
+# Every symbol a fragment asks for must have survived olddefconfig.
+bad=""
+for f in $frags; do
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			sym=${line%%=*}
+			grep -qxF -- "$line" "$kobj/.config" ||
+				bad="$bad\n  $f: want $line, have: $(grep -E "^(# )?$sym[= ]" "$kobj/.config" || echo unset)" ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }; sym=${sym%% *}
+			grep -q "^$sym=" "$kobj/.config" && bad="$bad\n  $f: want $sym unset, it is set" ;;
+		esac
+	done < "$f"
+done
+if [ -n "$bad" ]; then
+	rm -f "$kobj/.vfio-intr-cfghash"
+	die "$(printf "Kconfig dropped symbols the fragments ask for:$bad")"
+fi
+
+stage_begin kernel
+msg "building kernel ($(sed -n 's/^version=//p' "$BUILD/.source") + overlay), -j$JOBS"
+if ! kmake -j"$JOBS" bzImage > "$BUILD/kernel-build.log" 2>&1; then
+	grep -E 'error|Error' "$BUILD/kernel-build.log" | head -n 40 >&2
+	die "kernel build failed; full log: $BUILD/kernel-build.log"
+fi
+grep -E 'warning:' "$BUILD/kernel-build.log" | grep -v '^scripts/' | head -n 20 >&2 || true
+stage_end
+msg "kernel: $kobj/arch/x86/boot/bzImage"
