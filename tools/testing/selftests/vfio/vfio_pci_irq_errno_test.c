@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Bad input to VFIO_DEVICE_SET_IRQS and VFIO_DEVICE_GET_IRQ_INFO: one variant
+ * per row, each with the exact errno of upstream vfio-pci, and a check that the
+ * failed call changed nothing observable (the trigger installed beforehand
+ * still loops back and still receives the device's interrupt; with nothing
+ * installed, nothing got enabled).
+ *
+ * Rows name the device they need ("edu": INTx + 1 MSI, no MSI-X; "igb":
+ * 10 MSI-X vectors) and skip elsewhere; run the test on both.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <unistd.h>
+
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#include <libvfio.h>
+#include <libvfio/vfio_pci_irq.h>
+
+#include "kselftest_harness.h"
+#include "vfio_pci_irq_test.h"
+
+#define INTX	VFIO_PCI_INTX_IRQ_INDEX
+#define MSI	VFIO_PCI_MSI_IRQ_INDEX
+#define MSIX	VFIO_PCI_MSIX_IRQ_INDEX
+#define ERR	VFIO_PCI_ERR_IRQ_INDEX
+#define REQ	VFIO_PCI_REQ_IRQ_INDEX
+
+/* struct vfio_irq_set up to and including count */
+#define SET_MINSZ	(offsetof(struct vfio_irq_set, count) + sizeof(u32))
+#define INFO_MINSZ	(offsetof(struct vfio_irq_info, count) + sizeof(u32))
+
+/* Special values of variant->fds[] */
+#define FD_EVENTFD	(INT_MIN + 1)	/* a fresh eventfd */
+#define FD_NOT_EVENTFD	(INT_MIN + 2)	/* an open fd that is not an eventfd */
+#define FD_CLOSED	(INT_MIN + 3)	/* a just-closed fd number */
+
+/* Special value of variant->argsz: an explicit 0 */
+#define ARGSZ_ZERO	UINT_MAX
+
+enum errno_op {
+	OP_SET_IRQS,
+	OP_SET_IRQS_NULL,	/* argument pointer NULL */
+	OP_GET_IRQ_INFO,
+	OP_GET_IRQ_INFO_NULL,
+};
+
+enum errno_dev {
+	DEV_ANY,
+	DEV_EDU,
+	DEV_IGB,
+};
+
+/* What is set up before the bad call, and checked after it. */
+enum errno_pre {
+	PRE_NONE,
+	PRE_INTX,	/* INTx with a trigger */
+	PRE_MSI,	/* MSI vector 0 with a trigger */
+	PRE_MSIX,	/* MSI-X vector 0 with a trigger */
+	PRE_ERR,	/* ERR trigger */
+};
+
+static const char *device_bdf;
+
+FIXTURE(vfio_pci_irq_errno_test) {
+	struct iommu *iommu;
+	struct vfio_pci_device *device;
+	int trigger;
+};
+
+FIXTURE_VARIANT(vfio_pci_irq_errno_test) {
+	enum errno_op op;
+	enum errno_dev dev;
+	enum errno_pre pre;
+	u32 argsz;		/* 0: header + data */
+	u32 flags;
+	u32 index;
+	u32 start;
+	u32 count;
+	int nr_data;		/* entries of fds[] or bools[] sent */
+	int fds[4];
+	u8 bools[4];
+	int expect;		/* -errno */
+};
+
+#define ROW(_name, ...) \
+	FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, _name) { __VA_ARGS__ }
+
+/* VFIO_DEVICE_GET_IRQ_INFO */
+ROW(info_argsz_short, .op = OP_GET_IRQ_INFO, .index = INTX,
+    .argsz = INFO_MINSZ - 1, .expect = -EINVAL);
+ROW(info_argsz_zero, .op = OP_GET_IRQ_INFO, .index = INTX,
+    .argsz = ARGSZ_ZERO, .expect = -EINVAL);
+ROW(info_index_num_irqs, .op = OP_GET_IRQ_INFO, .index = VFIO_PCI_NUM_IRQS,
+    .expect = -EINVAL);
+ROW(info_index_huge, .op = OP_GET_IRQ_INFO, .index = UINT_MAX,
+    .expect = -EINVAL);
+ROW(info_null_arg, .op = OP_GET_IRQ_INFO_NULL, .expect = -EFAULT);
+
+/* Header validation (vfio_set_irqs_validate_and_prepare) */
+ROW(set_null_arg, .op = OP_SET_IRQS_NULL, .expect = -EFAULT);
+ROW(set_argsz_short, .index = ERR, .flags = IRQ_TRIGGER_NONE, .count = 1,
+    .argsz = SET_MINSZ - 1, .expect = -EINVAL);
+ROW(set_argsz_zero, .index = ERR, .flags = IRQ_TRIGGER_NONE, .count = 1,
+    .argsz = ARGSZ_ZERO, .expect = -EINVAL);
+ROW(set_index_num_irqs, .index = VFIO_PCI_NUM_IRQS,
+    .flags = IRQ_TRIGGER_NONE, .count = 1, .expect = -EINVAL);
+ROW(set_index_huge, .index = UINT_MAX, .flags = IRQ_TRIGGER_NONE,
+    .count = 1, .expect = -EINVAL);
+ROW(set_unknown_flag, .index = ERR, .flags = IRQ_TRIGGER_NONE | (1 << 6),
+    .count = 1, .expect = -EINVAL);
+ROW(set_unknown_flag_high, .index = ERR,
+    .flags = IRQ_TRIGGER_NONE | (1u << 31), .count = 1, .expect = -EINVAL);
+ROW(set_two_data_types, .index = ERR,
+    .flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_DATA_BOOL, .count = 1,
+    .expect = -EINVAL);
+ROW(set_all_data_types, .index = ERR,
+    .flags = VFIO_IRQ_SET_ACTION_TRIGGER | VFIO_IRQ_SET_DATA_TYPE_MASK,
+    .count = 1, .expect = -EINVAL);
+ROW(set_no_data_type, .index = ERR, .flags = VFIO_IRQ_SET_ACTION_TRIGGER,
+    .count = 1, .expect = -EINVAL);
+ROW(set_start_count_overflow, .index = ERR, .flags = IRQ_TRIGGER_NONE,
+    .start = 1, .count = UINT_MAX, .expect = -EINVAL);
+ROW(set_count_u32_max, .index = ERR, .flags = IRQ_TRIGGER_NONE,
+    .count = UINT_MAX, .expect = -EINVAL);
+ROW(set_start_u32_max, .index = ERR, .flags = IRQ_TRIGGER_NONE,
+    .start = UINT_MAX, .count = 1, .expect = -EINVAL);
+ROW(set_err_start_1, .index = ERR, .flags = IRQ_TRIGGER_NONE, .start = 1,
+    .expect = -EINVAL);
+ROW(set_err_count_2, .index = ERR, .flags = IRQ_TRIGGER_NONE, .count = 2,
+    .expect = -EINVAL);
+ROW(set_bool_argsz_short, .index = ERR, .flags = IRQ_TRIGGER_BOOL,
+    .count = 1, .argsz = SET_MINSZ, .expect = -EINVAL);
+ROW(set_eventfd_argsz_short, .index = ERR, .flags = IRQ_TRIGGER_EVENTFD,
+    .count = 1, .argsz = SET_MINSZ + 3, .expect = -EINVAL);
+
+/* Action dispatch: no or several actions, unsupported actions */
+ROW(set_two_actions, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
+    .flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_ACTION_MASK, .count = 1,
+    .expect = -ENOTTY);
+ROW(set_no_action, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
+    .flags = VFIO_IRQ_SET_DATA_NONE, .count = 1, .expect = -ENOTTY);
+ROW(err_mask, .pre = PRE_ERR, .index = ERR, .flags = IRQ_MASK_NONE,
+    .count = 1, .expect = -ENOTTY);
+ROW(req_unmask, .index = REQ, .flags = IRQ_UNMASK_NONE, .count = 1,
+    .expect = -ENOTTY);
+ROW(msi_mask, .dev = DEV_EDU, .pre = PRE_MSI, .index = MSI,
+    .flags = IRQ_MASK_NONE, .count = 1, .expect = -ENOTTY);
+ROW(msi_unmask, .dev = DEV_EDU, .index = MSI, .flags = IRQ_UNMASK_BOOL,
+    .count = 1, .nr_data = 1, .bools = { 1 }, .expect = -ENOTTY);
+ROW(msix_mask, .dev = DEV_IGB, .pre = PRE_MSIX, .index = MSIX,
+    .flags = IRQ_MASK_NONE, .count = 1, .expect = -ENOTTY);
+ROW(msix_unmask_eventfd, .dev = DEV_IGB, .pre = PRE_MSIX, .index = MSIX,
+    .flags = IRQ_UNMASK_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_EVENTFD }, .expect = -ENOTTY);
+
+/* INTx */
+ROW(intx_start_1, .dev = DEV_EDU, .index = INTX, .flags = IRQ_TRIGGER_NONE,
+    .start = 1, .expect = -EINVAL);
+ROW(intx_count_2, .dev = DEV_EDU, .index = INTX, .flags = IRQ_TRIGGER_NONE,
+    .count = 2, .expect = -EINVAL);
+ROW(intx_mask_not_enabled, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_MASK_NONE, .count = 1, .expect = -EINVAL);
+ROW(intx_unmask_not_enabled, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_UNMASK_NONE, .count = 1, .expect = -EINVAL);
+ROW(intx_unmask_eventfd_not_enabled, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_UNMASK_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_EVENTFD }, .expect = -EINVAL);
+ROW(intx_mask_eventfd_not_enabled, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_MASK_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_EVENTFD }, .expect = -EINVAL);
+ROW(intx_mask_eventfd, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
+    .flags = IRQ_MASK_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_EVENTFD }, .expect = -ENOTTY);
+ROW(intx_mask_count_0, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
+    .flags = IRQ_MASK_NONE, .count = 0, .expect = -EINVAL);
+ROW(intx_loopback_not_enabled, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_TRIGGER_NONE, .count = 1, .expect = -EINVAL);
+ROW(intx_bool_not_enabled, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_TRIGGER_BOOL, .count = 1, .nr_data = 1, .bools = { 1 },
+    .expect = -EINVAL);
+ROW(intx_disable_not_enabled, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_TRIGGER_NONE, .count = 0, .expect = -EINVAL);
+ROW(intx_eventfd_count_0, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 0, .expect = -EINVAL);
+ROW(intx_eventfd_not_eventfd, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_NOT_EVENTFD }, .expect = -EINVAL);
+ROW(intx_eventfd_closed, .dev = DEV_EDU, .index = INTX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_CLOSED }, .expect = -EBADF);
+ROW(intx_swap_not_eventfd, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_NOT_EVENTFD }, .expect = -EINVAL);
+ROW(intx_swap_closed, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_CLOSED }, .expect = -EBADF);
+ROW(intx_enable_while_msi, .dev = DEV_EDU, .pre = PRE_MSI, .index = INTX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_EVENTFD }, .expect = -EINVAL);
+ROW(intx_unmask_while_msi, .dev = DEV_EDU, .pre = PRE_MSI, .index = INTX,
+    .flags = IRQ_UNMASK_NONE, .count = 1, .expect = -EINVAL);
+
+/* MSI / MSI-X */
+ROW(msi_count_over_max, .dev = DEV_EDU, .index = MSI,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 2, .nr_data = 2,
+    .fds = { FD_EVENTFD, FD_EVENTFD }, .expect = -EINVAL);
+ROW(msi_start_over_max, .dev = DEV_EDU, .pre = PRE_MSI, .index = MSI,
+    .flags = IRQ_TRIGGER_NONE, .start = 1, .count = 1, .expect = -EINVAL);
+ROW(msi_enable_while_intx, .dev = DEV_EDU, .pre = PRE_INTX, .index = MSI,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_EVENTFD }, .expect = -EINVAL);
+ROW(msi_loopback_not_enabled, .dev = DEV_EDU, .index = MSI,
+    .flags = IRQ_TRIGGER_NONE, .count = 1, .expect = -EINVAL);
+ROW(msi_disable_not_enabled, .dev = DEV_EDU, .index = MSI,
+    .flags = IRQ_TRIGGER_NONE, .count = 0, .expect = -EINVAL);
+ROW(msi_eventfd_count_0, .dev = DEV_EDU, .index = MSI,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 0, .expect = -ERANGE);
+ROW(msi_eventfd_not_eventfd, .dev = DEV_EDU, .index = MSI,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_NOT_EVENTFD }, .expect = -EINVAL);
+ROW(msi_eventfd_closed, .dev = DEV_EDU, .index = MSI,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_CLOSED }, .expect = -EBADF);
+ROW(msix_no_capability, .dev = DEV_EDU, .index = MSIX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_EVENTFD }, .expect = -EINVAL);
+ROW(msix_count_over_max, .dev = DEV_IGB, .index = MSIX,
+    .flags = IRQ_TRIGGER_NONE, .start = 9, .count = 2, .expect = -EINVAL);
+ROW(msix_start_over_max, .dev = DEV_IGB, .pre = PRE_MSIX, .index = MSIX,
+    .flags = IRQ_TRIGGER_NONE, .start = 10, .count = 0, .expect = -EINVAL);
+ROW(msix_eventfd_count_0, .dev = DEV_IGB, .index = MSIX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 0, .expect = -ERANGE);
+ROW(msix_block_argsz_short, .dev = DEV_IGB, .index = MSIX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 3, .nr_data = 2,
+    .fds = { FD_EVENTFD, FD_EVENTFD }, .expect = -EINVAL);
+ROW(msix_enable_block_closed, .dev = DEV_IGB, .index = MSIX,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 3, .nr_data = 3,
+    .fds = { FD_EVENTFD, FD_EVENTFD, FD_CLOSED }, .expect = -EBADF);
+ROW(msix_enable_block_not_eventfd, .dev = DEV_IGB, .index = MSIX,
+    .flags = IRQ_TRIGGER_EVENTFD, .start = 2, .count = 2, .nr_data = 2,
+    .fds = { FD_EVENTFD, FD_NOT_EVENTFD }, .expect = -EINVAL);
+ROW(msix_loopback_not_enabled, .dev = DEV_IGB, .index = MSIX,
+    .flags = IRQ_TRIGGER_BOOL, .count = 1, .nr_data = 1, .bools = { 1 },
+    .expect = -EINVAL);
+ROW(msi_trigger_and_unmask, .dev = DEV_EDU, .pre = PRE_MSI, .index = MSI,
+    .flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_ACTION_UNMASK, .count = 0,
+    .expect = -ENOTTY);
+
+/* ERR / REQ: single eventfd, fd -1 clears, fd < -1 is invalid */
+ROW(err_fd_minus_2, .pre = PRE_ERR, .index = ERR,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1, .fds = { -2 },
+    .expect = -EINVAL);
+ROW(req_fd_int_min, .index = REQ, .flags = IRQ_TRIGGER_EVENTFD, .count = 1,
+    .nr_data = 1, .fds = { INT_MIN }, .expect = -EINVAL);
+ROW(err_not_eventfd, .pre = PRE_ERR, .index = ERR,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
+    .fds = { FD_NOT_EVENTFD }, .expect = -EINVAL);
+ROW(req_closed, .index = REQ, .flags = IRQ_TRIGGER_EVENTFD, .count = 1,
+    .nr_data = 1, .fds = { FD_CLOSED }, .expect = -EBADF);
+ROW(err_loopback_no_trigger, .index = ERR, .flags = IRQ_TRIGGER_NONE,
+    .count = 1, .expect = -EINVAL);
+ROW(req_clear_none_no_trigger, .index = REQ, .flags = IRQ_TRIGGER_NONE,
+    .count = 0, .expect = -EINVAL);
+ROW(err_bool_count_0, .pre = PRE_ERR, .index = ERR,
+    .flags = IRQ_TRIGGER_BOOL, .count = 0, .expect = -EINVAL);
+ROW(err_eventfd_count_0, .pre = PRE_ERR, .index = ERR,
+    .flags = IRQ_TRIGGER_EVENTFD, .count = 0, .expect = -EINVAL);
+
+FIXTURE_SETUP(vfio_pci_irq_errno_test)
+{
+	self->iommu = iommu_init(default_iommu_mode);
+	self->device = vfio_pci_device_init(device_bdf, self->iommu);
+	self->trigger = eventfd_nonblock();
+
+	if (is_edu(self->device)) {
+		vfio_pci_cmd_set(self->device,
+				 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+		edu_irq_ack(self->device);
+	} else if (is_igb(self->device)) {
+		igb_msix_setup(self->device);
+	}
+}
+
+FIXTURE_TEARDOWN(vfio_pci_irq_errno_test)
+{
+	if (is_edu(self->device))
+		edu_irq_ack(self->device);
+	vfio_pci_device_cleanup(self->device);
+	iommu_cleanup(self->iommu);
+	close(self->trigger);
+}
+
+static bool device_fits(struct vfio_pci_device *device, enum errno_dev dev)
+{
+	switch (dev) {
+	case DEV_EDU:
+		return is_edu(device);
+	case DEV_IGB:
+		return is_igb(device) && device->msix_info.count == 10;
+	default:
+		return true;
+	}
+}
+
+static u32 pre_index(enum errno_pre pre)
+{
+	static const u32 index[] = {
+		[PRE_INTX] = INTX,
+		[PRE_MSI] = MSI,
+		[PRE_MSIX] = MSIX,
+		[PRE_ERR] = ERR,
+	};
+
+	return index[pre];
+}
+
+/* Fire the pre-installed interrupt from the device, if we know how. */
+static bool device_fire(struct vfio_pci_device *device, enum errno_pre pre)
+{
+	if (is_edu(device) && (pre == PRE_INTX || pre == PRE_MSI)) {
+		edu_irq_raise(device);
+		return true;
+	}
+	if (is_igb(device) && pre == PRE_MSIX) {
+		igb_msix_fire(device, 0);
+		return true;
+	}
+	return false;
+}
+
+/* Resolve the special fd values; returns an fd to close afterwards or -1. */
+static int resolve_fd(struct vfio_pci_device *device, int spec, int *out)
+{
+	int fd;
+
+	switch (spec) {
+	case FD_EVENTFD:
+		*out = eventfd_nonblock();
+		return *out;
+	case FD_NOT_EVENTFD:
+		*out = device->fd;
+		return -1;
+	case FD_CLOSED:
+		fd = eventfd_nonblock();
+		VFIO_ASSERT_EQ(close(fd), 0);
+		*out = fd;
+		return -1;
+	default:
+		*out = spec;
+		return -1;
+	}
+}
+
+TEST_F(vfio_pci_irq_errno_test, bad_input)
+{
+	struct vfio_pci_device *device = self->device;
+	int to_close[ARRAY_SIZE(variant->fds)];
+	u8 buf[sizeof(struct vfio_irq_set) + sizeof(variant->fds)] = {};
+	struct vfio_irq_set *hdr = (void *)buf;
+	struct vfio_irq_info info;
+	size_t data_size = 0;
+	u32 index;
+	int i, ret;
+
+	if (!device_fits(device, variant->dev))
+		SKIP(return, "row is for the %s device\n",
+		     variant->dev == DEV_EDU ? "edu" : "igb");
+
+	/* Install the state the bad call must not disturb. */
+	if (variant->pre != PRE_NONE) {
+		index = pre_index(variant->pre);
+		ASSERT_EQ(0, __vfio_pci_get_irq_info(device, index, &info));
+		if (!info.count)
+			SKIP(return, "device has no interrupt at index %u\n",
+			     index);
+		ASSERT_EQ(0, __vfio_pci_set_irqs_eventfd(device,
+							 VFIO_IRQ_SET_ACTION_TRIGGER,
+							 index, 0, 1,
+							 &self->trigger));
+	}
+
+	for (i = 0; i < ARRAY_SIZE(to_close); i++)
+		to_close[i] = -1;
+
+	switch (variant->op) {
+	case OP_GET_IRQ_INFO:
+		memset(&info, 0, sizeof(info));
+		info.argsz = variant->argsz == ARGSZ_ZERO ? 0 :
+			     variant->argsz ?: sizeof(info);
+		info.index = variant->index;
+		ret = ioctl(device->fd, VFIO_DEVICE_GET_IRQ_INFO, &info) ?
+		      -errno : 0;
+		break;
+	case OP_GET_IRQ_INFO_NULL:
+		ret = ioctl(device->fd, VFIO_DEVICE_GET_IRQ_INFO, NULL) ?
+		      -errno : 0;
+		break;
+	case OP_SET_IRQS_NULL:
+		ret = __vfio_device_set_irqs(device->fd, NULL);
+		break;
+	case OP_SET_IRQS:
+		if (variant->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
+			int *fds = (int *)hdr->data;
+
+			for (i = 0; i < variant->nr_data; i++)
+				to_close[i] = resolve_fd(device,
+							 variant->fds[i],
+							 &fds[i]);
+			data_size = variant->nr_data * sizeof(int);
+		} else if (variant->flags & VFIO_IRQ_SET_DATA_BOOL) {
+			memcpy(hdr->data, variant->bools, variant->nr_data);
+			data_size = variant->nr_data;
+		}
+		hdr->argsz = variant->argsz == ARGSZ_ZERO ? 0 :
+			     variant->argsz ?: sizeof(*hdr) + data_size;
+		hdr->flags = variant->flags;
+		hdr->index = variant->index;
+		hdr->start = variant->start;
+		hdr->count = variant->count;
+		ret = __vfio_device_set_irqs(device->fd, hdr);
+		break;
+	default:
+		ret = 0;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(to_close); i++)
+		if (to_close[i] >= 0)
+			close(to_close[i]);
+
+	ASSERT_EQ(variant->expect, ret)
+		TH_LOG("expected %s, got %s", strerror(-variant->expect),
+		       ret ? strerror(-ret) : "success");
+
+	/* Nothing observable changed. */
+	if (variant->pre == PRE_NONE) {
+		/* No index got enabled: loopback is refused everywhere. */
+		for (index = INTX; index <= MSIX; index++) {
+			ASSERT_EQ(0, __vfio_pci_get_irq_info(device, index,
+							     &info));
+			if (!info.count)
+				continue;
+			ASSERT_EQ(-EINVAL, __vfio_pci_set_irqs_none(device,
+								    VFIO_IRQ_SET_ACTION_TRIGGER,
+								    index, 0, 1));
+		}
+		/* And enabling still works (edu: INTx; igb: MSI-X). */
+		if (is_edu(device))
+			ASSERT_EQ(0, __vfio_pci_set_irqs_eventfd(device,
+								 VFIO_IRQ_SET_ACTION_TRIGGER,
+								 INTX, 0, 1,
+								 &self->trigger));
+		return;
+	}
+
+	index = pre_index(variant->pre);
+	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+					      VFIO_IRQ_SET_ACTION_TRIGGER,
+					      index, 0, 1));
+	ASSERT_SIGNALLED(self->trigger, 1);
+
+	if (device_fire(device, variant->pre)) {
+		ASSERT_SIGNALLED(self->trigger, 1);
+		if (is_edu(device))
+			edu_irq_ack(device);
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	device_bdf = vfio_selftests_get_bdf(&argc, argv);
+	return test_harness_run(argc, argv);
+}
