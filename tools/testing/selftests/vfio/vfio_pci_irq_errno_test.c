@@ -86,189 +86,635 @@ FIXTURE_VARIANT(vfio_pci_irq_errno_test) {
 	int expect;		/* -errno */
 };
 
-#define ROW(_name, ...) \
-	FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, _name) { __VA_ARGS__ }
-
 /* VFIO_DEVICE_GET_IRQ_INFO */
-ROW(info_argsz_short, .op = OP_GET_IRQ_INFO, .index = INTX,
-    .argsz = INFO_MINSZ - 1, .expect = -EINVAL);
-ROW(info_argsz_zero, .op = OP_GET_IRQ_INFO, .index = INTX,
-    .argsz = ARGSZ_ZERO, .expect = -EINVAL);
-ROW(info_index_num_irqs, .op = OP_GET_IRQ_INFO, .index = VFIO_PCI_NUM_IRQS,
-    .expect = -EINVAL);
-ROW(info_index_huge, .op = OP_GET_IRQ_INFO, .index = UINT_MAX,
-    .expect = -EINVAL);
-ROW(info_null_arg, .op = OP_GET_IRQ_INFO_NULL, .expect = -EFAULT);
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, info_argsz_short) {
+	.op = OP_GET_IRQ_INFO,
+	.index = INTX,
+	.argsz = INFO_MINSZ - 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, info_argsz_zero) {
+	.op = OP_GET_IRQ_INFO,
+	.index = INTX,
+	.argsz = ARGSZ_ZERO,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, info_index_num_irqs) {
+	.op = OP_GET_IRQ_INFO,
+	.index = VFIO_PCI_NUM_IRQS,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, info_index_huge) {
+	.op = OP_GET_IRQ_INFO,
+	.index = UINT_MAX,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, info_null_arg) {
+	.op = OP_GET_IRQ_INFO_NULL,
+	.expect = -EFAULT,
+};
 
 /* Header validation (vfio_set_irqs_validate_and_prepare) */
-ROW(set_null_arg, .op = OP_SET_IRQS_NULL, .expect = -EFAULT);
-ROW(set_argsz_short, .index = ERR, .flags = IRQ_TRIGGER_NONE, .count = 1,
-    .argsz = SET_MINSZ - 1, .expect = -EINVAL);
-ROW(set_argsz_zero, .index = ERR, .flags = IRQ_TRIGGER_NONE, .count = 1,
-    .argsz = ARGSZ_ZERO, .expect = -EINVAL);
-ROW(set_index_num_irqs, .index = VFIO_PCI_NUM_IRQS,
-    .flags = IRQ_TRIGGER_NONE, .count = 1, .expect = -EINVAL);
-ROW(set_index_huge, .index = UINT_MAX, .flags = IRQ_TRIGGER_NONE,
-    .count = 1, .expect = -EINVAL);
-ROW(set_unknown_flag, .index = ERR, .flags = IRQ_TRIGGER_NONE | (1 << 6),
-    .count = 1, .expect = -EINVAL);
-ROW(set_unknown_flag_high, .index = ERR,
-    .flags = IRQ_TRIGGER_NONE | (1u << 31), .count = 1, .expect = -EINVAL);
-ROW(set_two_data_types, .index = ERR,
-    .flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_DATA_BOOL, .count = 1,
-    .expect = -EINVAL);
-ROW(set_all_data_types, .index = ERR,
-    .flags = VFIO_IRQ_SET_ACTION_TRIGGER | VFIO_IRQ_SET_DATA_TYPE_MASK,
-    .count = 1, .expect = -EINVAL);
-ROW(set_no_data_type, .index = ERR, .flags = VFIO_IRQ_SET_ACTION_TRIGGER,
-    .count = 1, .expect = -EINVAL);
-ROW(set_start_count_overflow, .index = ERR, .flags = IRQ_TRIGGER_NONE,
-    .start = 1, .count = UINT_MAX, .expect = -EINVAL);
-ROW(set_count_u32_max, .index = ERR, .flags = IRQ_TRIGGER_NONE,
-    .count = UINT_MAX, .expect = -EINVAL);
-ROW(set_start_u32_max, .index = ERR, .flags = IRQ_TRIGGER_NONE,
-    .start = UINT_MAX, .count = 1, .expect = -EINVAL);
-ROW(set_err_start_1, .index = ERR, .flags = IRQ_TRIGGER_NONE, .start = 1,
-    .expect = -EINVAL);
-ROW(set_err_count_2, .index = ERR, .flags = IRQ_TRIGGER_NONE, .count = 2,
-    .expect = -EINVAL);
-ROW(set_bool_argsz_short, .index = ERR, .flags = IRQ_TRIGGER_BOOL,
-    .count = 1, .argsz = SET_MINSZ, .expect = -EINVAL);
-ROW(set_eventfd_argsz_short, .index = ERR, .flags = IRQ_TRIGGER_EVENTFD,
-    .count = 1, .argsz = SET_MINSZ + 3, .expect = -EINVAL);
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_null_arg) {
+	.op = OP_SET_IRQS_NULL,
+	.expect = -EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_argsz_short) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 1,
+	.argsz = SET_MINSZ - 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_argsz_zero) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 1,
+	.argsz = ARGSZ_ZERO,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_index_num_irqs) {
+	.index = VFIO_PCI_NUM_IRQS,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_index_huge) {
+	.index = UINT_MAX,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_unknown_flag) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE | (1 << 6),
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_unknown_flag_high) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE | (1u << 31),
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_two_data_types) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_DATA_BOOL,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_all_data_types) {
+	.index = ERR,
+	.flags = VFIO_IRQ_SET_ACTION_TRIGGER | VFIO_IRQ_SET_DATA_TYPE_MASK,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_no_data_type) {
+	.index = ERR,
+	.flags = VFIO_IRQ_SET_ACTION_TRIGGER,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_start_count_overflow) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE,
+	.start = 1,
+	.count = UINT_MAX,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_count_u32_max) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = UINT_MAX,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_start_u32_max) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE,
+	.start = UINT_MAX,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_err_start_1) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE,
+	.start = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_err_count_2) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 2,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_bool_argsz_short) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_BOOL,
+	.count = 1,
+	.argsz = SET_MINSZ,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_eventfd_argsz_short) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.argsz = SET_MINSZ + 3,
+	.expect = -EINVAL,
+};
 
 /* Action dispatch: no or several actions, unsupported actions */
-ROW(set_two_actions, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
-    .flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_ACTION_MASK, .count = 1,
-    .expect = -ENOTTY);
-ROW(set_no_action, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
-    .flags = VFIO_IRQ_SET_DATA_NONE, .count = 1, .expect = -ENOTTY);
-ROW(err_mask, .pre = PRE_ERR, .index = ERR, .flags = IRQ_MASK_NONE,
-    .count = 1, .expect = -ENOTTY);
-ROW(req_unmask, .index = REQ, .flags = IRQ_UNMASK_NONE, .count = 1,
-    .expect = -ENOTTY);
-ROW(msi_mask, .dev = DEV_EDU, .pre = PRE_MSI, .index = MSI,
-    .flags = IRQ_MASK_NONE, .count = 1, .expect = -ENOTTY);
-ROW(msi_unmask, .dev = DEV_EDU, .index = MSI, .flags = IRQ_UNMASK_BOOL,
-    .count = 1, .nr_data = 1, .bools = { 1 }, .expect = -ENOTTY);
-ROW(msix_mask, .dev = DEV_IGB, .pre = PRE_MSIX, .index = MSIX,
-    .flags = IRQ_MASK_NONE, .count = 1, .expect = -ENOTTY);
-ROW(msix_unmask_eventfd, .dev = DEV_IGB, .pre = PRE_MSIX, .index = MSIX,
-    .flags = IRQ_UNMASK_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_EVENTFD }, .expect = -ENOTTY);
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_two_actions) {
+	.dev = DEV_EDU,
+	.pre = PRE_INTX,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_ACTION_MASK,
+	.count = 1,
+	.expect = -ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, set_no_action) {
+	.dev = DEV_EDU,
+	.pre = PRE_INTX,
+	.index = INTX,
+	.flags = VFIO_IRQ_SET_DATA_NONE,
+	.count = 1,
+	.expect = -ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, err_mask) {
+	.pre = PRE_ERR,
+	.index = ERR,
+	.flags = IRQ_MASK_NONE,
+	.count = 1,
+	.expect = -ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, req_unmask) {
+	.index = REQ,
+	.flags = IRQ_UNMASK_NONE,
+	.count = 1,
+	.expect = -ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_mask) {
+	.dev = DEV_EDU,
+	.pre = PRE_MSI,
+	.index = MSI,
+	.flags = IRQ_MASK_NONE,
+	.count = 1,
+	.expect = -ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_unmask) {
+	.dev = DEV_EDU,
+	.index = MSI,
+	.flags = IRQ_UNMASK_BOOL,
+	.count = 1,
+	.nr_data = 1,
+	.bools = { 1 },
+	.expect = -ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_mask) {
+	.dev = DEV_IGB,
+	.pre = PRE_MSIX,
+	.index = MSIX,
+	.flags = IRQ_MASK_NONE,
+	.count = 1,
+	.expect = -ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_unmask_eventfd) {
+	.dev = DEV_IGB,
+	.pre = PRE_MSIX,
+	.index = MSIX,
+	.flags = IRQ_UNMASK_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_EVENTFD },
+	.expect = -ENOTTY,
+};
 
 /* INTx */
-ROW(intx_start_1, .dev = DEV_EDU, .index = INTX, .flags = IRQ_TRIGGER_NONE,
-    .start = 1, .expect = -EINVAL);
-ROW(intx_count_2, .dev = DEV_EDU, .index = INTX, .flags = IRQ_TRIGGER_NONE,
-    .count = 2, .expect = -EINVAL);
-ROW(intx_mask_not_enabled, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_MASK_NONE, .count = 1, .expect = -EINVAL);
-ROW(intx_unmask_not_enabled, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_UNMASK_NONE, .count = 1, .expect = -EINVAL);
-ROW(intx_unmask_eventfd_not_enabled, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_UNMASK_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_EVENTFD }, .expect = -EINVAL);
-ROW(intx_mask_eventfd_not_enabled, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_MASK_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_EVENTFD }, .expect = -EINVAL);
-ROW(intx_mask_eventfd, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
-    .flags = IRQ_MASK_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_EVENTFD }, .expect = -ENOTTY);
-ROW(intx_mask_count_0, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
-    .flags = IRQ_MASK_NONE, .count = 0, .expect = -EINVAL);
-ROW(intx_loopback_not_enabled, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_TRIGGER_NONE, .count = 1, .expect = -EINVAL);
-ROW(intx_bool_not_enabled, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_TRIGGER_BOOL, .count = 1, .nr_data = 1, .bools = { 1 },
-    .expect = -EINVAL);
-ROW(intx_disable_not_enabled, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_TRIGGER_NONE, .count = 0, .expect = -EINVAL);
-ROW(intx_eventfd_count_0, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 0, .expect = -EINVAL);
-ROW(intx_eventfd_not_eventfd, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_NOT_EVENTFD }, .expect = -EINVAL);
-ROW(intx_eventfd_closed, .dev = DEV_EDU, .index = INTX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_CLOSED }, .expect = -EBADF);
-ROW(intx_swap_not_eventfd, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_NOT_EVENTFD }, .expect = -EINVAL);
-ROW(intx_swap_closed, .dev = DEV_EDU, .pre = PRE_INTX, .index = INTX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_CLOSED }, .expect = -EBADF);
-ROW(intx_enable_while_msi, .dev = DEV_EDU, .pre = PRE_MSI, .index = INTX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_EVENTFD }, .expect = -EINVAL);
-ROW(intx_unmask_while_msi, .dev = DEV_EDU, .pre = PRE_MSI, .index = INTX,
-    .flags = IRQ_UNMASK_NONE, .count = 1, .expect = -EINVAL);
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_start_1) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_NONE,
+	.start = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_count_2) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 2,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_mask_not_enabled) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_MASK_NONE,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_unmask_not_enabled) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_UNMASK_NONE,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_unmask_eventfd_not_enabled) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_UNMASK_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_mask_eventfd_not_enabled) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_MASK_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_mask_eventfd) {
+	.dev = DEV_EDU,
+	.pre = PRE_INTX,
+	.index = INTX,
+	.flags = IRQ_MASK_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_EVENTFD },
+	.expect = -ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_mask_count_0) {
+	.dev = DEV_EDU,
+	.pre = PRE_INTX,
+	.index = INTX,
+	.flags = IRQ_MASK_NONE,
+	.count = 0,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_loopback_not_enabled) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_bool_not_enabled) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_BOOL,
+	.count = 1,
+	.nr_data = 1,
+	.bools = { 1 },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_disable_not_enabled) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 0,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_eventfd_count_0) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 0,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_eventfd_not_eventfd) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_NOT_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_eventfd_closed) {
+	.dev = DEV_EDU,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_CLOSED },
+	.expect = -EBADF,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_swap_not_eventfd) {
+	.dev = DEV_EDU,
+	.pre = PRE_INTX,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_NOT_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_swap_closed) {
+	.dev = DEV_EDU,
+	.pre = PRE_INTX,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_CLOSED },
+	.expect = -EBADF,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_enable_while_msi) {
+	.dev = DEV_EDU,
+	.pre = PRE_MSI,
+	.index = INTX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, intx_unmask_while_msi) {
+	.dev = DEV_EDU,
+	.pre = PRE_MSI,
+	.index = INTX,
+	.flags = IRQ_UNMASK_NONE,
+	.count = 1,
+	.expect = -EINVAL,
+};
 
 /* MSI / MSI-X */
-ROW(msi_count_over_max, .dev = DEV_EDU, .index = MSI,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 2, .nr_data = 2,
-    .fds = { FD_EVENTFD, FD_EVENTFD }, .expect = -EINVAL);
-ROW(msi_start_over_max, .dev = DEV_EDU, .pre = PRE_MSI, .index = MSI,
-    .flags = IRQ_TRIGGER_NONE, .start = 1, .count = 1, .expect = -EINVAL);
-ROW(msi_enable_while_intx, .dev = DEV_EDU, .pre = PRE_INTX, .index = MSI,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_EVENTFD }, .expect = -EINVAL);
-ROW(msi_loopback_not_enabled, .dev = DEV_EDU, .index = MSI,
-    .flags = IRQ_TRIGGER_NONE, .count = 1, .expect = -EINVAL);
-ROW(msi_disable_not_enabled, .dev = DEV_EDU, .index = MSI,
-    .flags = IRQ_TRIGGER_NONE, .count = 0, .expect = -EINVAL);
-ROW(msi_eventfd_count_0, .dev = DEV_EDU, .index = MSI,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 0, .expect = -ERANGE);
-ROW(msi_eventfd_not_eventfd, .dev = DEV_EDU, .index = MSI,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_NOT_EVENTFD }, .expect = -EINVAL);
-ROW(msi_eventfd_closed, .dev = DEV_EDU, .index = MSI,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_CLOSED }, .expect = -EBADF);
-ROW(msix_no_capability, .dev = DEV_EDU, .index = MSIX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_EVENTFD }, .expect = -EINVAL);
-ROW(msix_count_over_max, .dev = DEV_IGB, .index = MSIX,
-    .flags = IRQ_TRIGGER_NONE, .start = 9, .count = 2, .expect = -EINVAL);
-ROW(msix_start_over_max, .dev = DEV_IGB, .pre = PRE_MSIX, .index = MSIX,
-    .flags = IRQ_TRIGGER_NONE, .start = 10, .count = 0, .expect = -EINVAL);
-ROW(msix_eventfd_count_0, .dev = DEV_IGB, .index = MSIX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 0, .expect = -ERANGE);
-ROW(msix_block_argsz_short, .dev = DEV_IGB, .index = MSIX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 3, .nr_data = 2,
-    .fds = { FD_EVENTFD, FD_EVENTFD }, .expect = -EINVAL);
-ROW(msix_enable_block_closed, .dev = DEV_IGB, .index = MSIX,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 3, .nr_data = 3,
-    .fds = { FD_EVENTFD, FD_EVENTFD, FD_CLOSED }, .expect = -EBADF);
-ROW(msix_enable_block_not_eventfd, .dev = DEV_IGB, .index = MSIX,
-    .flags = IRQ_TRIGGER_EVENTFD, .start = 2, .count = 2, .nr_data = 2,
-    .fds = { FD_EVENTFD, FD_NOT_EVENTFD }, .expect = -EINVAL);
-ROW(msix_loopback_not_enabled, .dev = DEV_IGB, .index = MSIX,
-    .flags = IRQ_TRIGGER_BOOL, .count = 1, .nr_data = 1, .bools = { 1 },
-    .expect = -EINVAL);
-ROW(msi_trigger_and_unmask, .dev = DEV_EDU, .pre = PRE_MSI, .index = MSI,
-    .flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_ACTION_UNMASK, .count = 0,
-    .expect = -ENOTTY);
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_count_over_max) {
+	.dev = DEV_EDU,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 2,
+	.nr_data = 2,
+	.fds = { FD_EVENTFD, FD_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_start_over_max) {
+	.dev = DEV_EDU,
+	.pre = PRE_MSI,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_NONE,
+	.start = 1,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_enable_while_intx) {
+	.dev = DEV_EDU,
+	.pre = PRE_INTX,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_loopback_not_enabled) {
+	.dev = DEV_EDU,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_disable_not_enabled) {
+	.dev = DEV_EDU,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 0,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_eventfd_count_0) {
+	.dev = DEV_EDU,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 0,
+	.expect = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_eventfd_not_eventfd) {
+	.dev = DEV_EDU,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_NOT_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_eventfd_closed) {
+	.dev = DEV_EDU,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_CLOSED },
+	.expect = -EBADF,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_no_capability) {
+	.dev = DEV_EDU,
+	.index = MSIX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_count_over_max) {
+	.dev = DEV_IGB,
+	.index = MSIX,
+	.flags = IRQ_TRIGGER_NONE,
+	.start = 9,
+	.count = 2,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_start_over_max) {
+	.dev = DEV_IGB,
+	.pre = PRE_MSIX,
+	.index = MSIX,
+	.flags = IRQ_TRIGGER_NONE,
+	.start = 10,
+	.count = 0,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_eventfd_count_0) {
+	.dev = DEV_IGB,
+	.index = MSIX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 0,
+	.expect = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_block_argsz_short) {
+	.dev = DEV_IGB,
+	.index = MSIX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 3,
+	.nr_data = 2,
+	.fds = { FD_EVENTFD, FD_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_enable_block_closed) {
+	.dev = DEV_IGB,
+	.index = MSIX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 3,
+	.nr_data = 3,
+	.fds = { FD_EVENTFD, FD_EVENTFD, FD_CLOSED },
+	.expect = -EBADF,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_enable_block_not_eventfd) {
+	.dev = DEV_IGB,
+	.index = MSIX,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.start = 2,
+	.count = 2,
+	.nr_data = 2,
+	.fds = { FD_EVENTFD, FD_NOT_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msix_loopback_not_enabled) {
+	.dev = DEV_IGB,
+	.index = MSIX,
+	.flags = IRQ_TRIGGER_BOOL,
+	.count = 1,
+	.nr_data = 1,
+	.bools = { 1 },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, msi_trigger_and_unmask) {
+	.dev = DEV_EDU,
+	.pre = PRE_MSI,
+	.index = MSI,
+	.flags = IRQ_TRIGGER_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+	.count = 0,
+	.expect = -ENOTTY,
+};
 
 /* ERR / REQ: single eventfd, fd -1 clears, fd < -1 is invalid */
-ROW(err_fd_minus_2, .pre = PRE_ERR, .index = ERR,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1, .fds = { -2 },
-    .expect = -EINVAL);
-ROW(req_fd_int_min, .index = REQ, .flags = IRQ_TRIGGER_EVENTFD, .count = 1,
-    .nr_data = 1, .fds = { INT_MIN }, .expect = -EINVAL);
-ROW(err_not_eventfd, .pre = PRE_ERR, .index = ERR,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 1, .nr_data = 1,
-    .fds = { FD_NOT_EVENTFD }, .expect = -EINVAL);
-ROW(req_closed, .index = REQ, .flags = IRQ_TRIGGER_EVENTFD, .count = 1,
-    .nr_data = 1, .fds = { FD_CLOSED }, .expect = -EBADF);
-ROW(err_loopback_no_trigger, .index = ERR, .flags = IRQ_TRIGGER_NONE,
-    .count = 1, .expect = -EINVAL);
-ROW(req_clear_none_no_trigger, .index = REQ, .flags = IRQ_TRIGGER_NONE,
-    .count = 0, .expect = -EINVAL);
-ROW(err_bool_count_0, .pre = PRE_ERR, .index = ERR,
-    .flags = IRQ_TRIGGER_BOOL, .count = 0, .expect = -EINVAL);
-ROW(err_eventfd_count_0, .pre = PRE_ERR, .index = ERR,
-    .flags = IRQ_TRIGGER_EVENTFD, .count = 0, .expect = -EINVAL);
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, err_fd_minus_2) {
+	.pre = PRE_ERR,
+	.index = ERR,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { -2 },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, req_fd_int_min) {
+	.index = REQ,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { INT_MIN },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, err_not_eventfd) {
+	.pre = PRE_ERR,
+	.index = ERR,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_NOT_EVENTFD },
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, req_closed) {
+	.index = REQ,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 1,
+	.nr_data = 1,
+	.fds = { FD_CLOSED },
+	.expect = -EBADF,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, err_loopback_no_trigger) {
+	.index = ERR,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 1,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, req_clear_none_no_trigger) {
+	.index = REQ,
+	.flags = IRQ_TRIGGER_NONE,
+	.count = 0,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, err_bool_count_0) {
+	.pre = PRE_ERR,
+	.index = ERR,
+	.flags = IRQ_TRIGGER_BOOL,
+	.count = 0,
+	.expect = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq_errno_test, err_eventfd_count_0) {
+	.pre = PRE_ERR,
+	.index = ERR,
+	.flags = IRQ_TRIGGER_EVENTFD,
+	.count = 0,
+	.expect = -EINVAL,
+};
 
 FIXTURE_SETUP(vfio_pci_irq_errno_test)
 {

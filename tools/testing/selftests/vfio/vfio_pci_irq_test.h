@@ -89,12 +89,23 @@ static inline bool intx_asserted(struct vfio_pci_device *device)
 	return vfio_pci_config_readw(device, PCI_STATUS) & PCI_STATUS_INTERRUPT;
 }
 
-/* The eventfd must be signalled exactly @n times (waits for the first). */
-#define ASSERT_SIGNALLED(_fd, _n) \
-	ASSERT_EQ((u64)(_n), eventfd_wait((_fd), VFIO_IRQ_WAIT_MS))
+/*
+ * Signals on @fd since it was last drained: waits for the first one if @n
+ * are expected, does not wait if none are.
+ */
+static inline u64 eventfd_expect(int fd, u64 n)
+{
+	return n ? eventfd_wait(fd, VFIO_IRQ_WAIT_MS) : eventfd_drain(fd);
+}
+
+/* The eventfd must have been signalled exactly @n times. */
+#define ASSERT_SIGNALLED(_fd, _n) do {				\
+	u64 __n = (_n);							\
+									\
+	ASSERT_EQ(__n, eventfd_expect((_fd), __n));			\
+} while (0)
 
 /* The eventfd must not have been signalled since it was last drained. */
-#define ASSERT_NOT_SIGNALLED(_fd) \
-	ASSERT_EQ((u64)0, eventfd_drain(_fd))
+#define ASSERT_NOT_SIGNALLED(_fd) ASSERT_SIGNALLED(_fd, 0)
 
 #endif /* SELFTESTS_VFIO_VFIO_PCI_IRQ_TEST_H */

@@ -59,9 +59,11 @@ static int msi_disable(struct vfio_pci_device *device)
 
 /* Fire one MSI from the device and expect exactly one signal on @fd. */
 #define ASSERT_DEVICE_MSI(_device, _fd) do {		\
-	edu_irq_raise(_device);				\
+	struct vfio_pci_device *__device = (_device);	\
+							\
+	edu_irq_raise(__device);			\
 	ASSERT_SIGNALLED(_fd, 1);			\
-	edu_irq_ack(_device);				\
+	edu_irq_ack(__device);				\
 } while (0)
 
 TEST_F(vfio_pci_msi_test, irq_info)

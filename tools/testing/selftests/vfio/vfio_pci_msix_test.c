@@ -69,11 +69,12 @@ static int msix_set(struct vfio_pci_device *device, u32 start, u32 count,
 
 /* Only vector @v has been signalled, exactly once. */
 #define ASSERT_ONLY(_self, _v) do {					\
+	typeof(_self) __self = (_self);					\
 	int __u;							\
 									\
-	ASSERT_SIGNALLED((_self)->efd[_v], 1);				\
-	for (__u = 0; __u < (_self)->nvec; __u++)			\
-		ASSERT_NOT_SIGNALLED((_self)->efd[__u]);		\
+	ASSERT_SIGNALLED(__self->efd[_v], 1);				\
+	for (__u = 0; __u < __self->nvec; __u++)			\
+		ASSERT_NOT_SIGNALLED(__self->efd[__u]);			\
 } while (0)
 
 TEST_F(vfio_pci_msix_test, irq_info)
@@ -134,13 +135,8 @@ TEST_F(vfio_pci_msix_test, loopback)
 	ASSERT_EQ(0, __vfio_pci_set_irqs_bool(device,
 					      VFIO_IRQ_SET_ACTION_TRIGGER,
 					      MSIX, 1, self->nvec - 1, bools));
-	for (v = 0; v < self->nvec; v++) {
-		if (v & 1) {
-			ASSERT_SIGNALLED(self->efd[v], 1);
-		} else {
-			ASSERT_NOT_SIGNALLED(self->efd[v]);
-		}
-	}
+	for (v = 0; v < self->nvec; v++)
+		ASSERT_SIGNALLED(self->efd[v], v & 1);
 }
 
 /* A block update touches only its range: -1 unsets, an fd replaces. */
@@ -161,13 +157,8 @@ TEST_F(vfio_pci_msix_test, partial_block_update)
 	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
 					      VFIO_IRQ_SET_ACTION_TRIGGER,
 					      MSIX, 0, self->nvec));
-	for (v = 0; v < self->nvec; v++) {
-		if (v >= 2 && v <= 4) {
-			ASSERT_NOT_SIGNALLED(self->efd[v]);
-		} else {
-			ASSERT_SIGNALLED(self->efd[v], 1);
-		}
-	}
+	for (v = 0; v < self->nvec; v++)
+		ASSERT_SIGNALLED(self->efd[v], v < 2 || v > 4);
 	ASSERT_SIGNALLED(other, 1);
 
 	/* The device agrees for the vectors that still have a trigger. */
@@ -216,13 +207,8 @@ TEST_F(vfio_pci_msix_test, failed_block_update)
 	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
 					      VFIO_IRQ_SET_ACTION_TRIGGER,
 					      MSIX, 0, self->nvec));
-	for (v = 0; v < self->nvec; v++) {
-		if (v >= 1 && v <= 3) {
-			ASSERT_NOT_SIGNALLED(self->efd[v]);
-		} else {
-			ASSERT_SIGNALLED(self->efd[v], 1);
-		}
-	}
+	for (v = 0; v < self->nvec; v++)
+		ASSERT_SIGNALLED(self->efd[v], v < 1 || v > 3);
 
 	/* Still MSI-X: the survivors fire from the device. */
 	igb_msix_fire(device, 0);
