@@ -915,6 +915,156 @@ TEST_F(vfio_pci_irq_errno_test, bad_input)
 	}
 }
 
+/*
+ * Odd inputs that upstream accepts: the frontend must accept them too, with
+ * the same effect.
+ */
+FIXTURE(vfio_pci_irq_corner_test) {
+	struct iommu *iommu;
+	struct vfio_pci_device *device;
+	int trigger;
+};
+
+FIXTURE_SETUP(vfio_pci_irq_corner_test)
+{
+	self->iommu = iommu_init(default_iommu_mode);
+	self->device = vfio_pci_device_init(device_bdf, self->iommu);
+	self->trigger = eventfd_nonblock();
+}
+
+FIXTURE_TEARDOWN(vfio_pci_irq_corner_test)
+{
+	vfio_pci_device_cleanup(self->device);
+	iommu_cleanup(self->iommu);
+	close(self->trigger);
+}
+
+/* Larger argsz than needed is fine for both ioctls; exactly minsz too. */
+TEST_F(vfio_pci_irq_corner_test, argsz_larger)
+{
+	struct vfio_pci_device *device = self->device;
+	u8 buf[sizeof(struct vfio_irq_info) + 64] = {};
+	struct vfio_irq_info *info = (void *)buf;
+	struct vfio_irq_set *hdr = (void *)buf;
+
+	info->argsz = sizeof(buf);
+	info->index = ERR;
+	ASSERT_EQ(0, ioctl(device->fd, VFIO_DEVICE_GET_IRQ_INFO, info));
+	ASSERT_EQ(1, info->count);
+	/* argsz is not updated by GET_IRQ_INFO. */
+	ASSERT_EQ(sizeof(buf), info->argsz);
+
+	info->argsz = INFO_MINSZ;
+	ASSERT_EQ(0, ioctl(device->fd, VFIO_DEVICE_GET_IRQ_INFO, info));
+
+	memset(buf, 0, sizeof(buf));
+	hdr->argsz = sizeof(buf);
+	hdr->flags = IRQ_TRIGGER_EVENTFD;
+	hdr->index = ERR;
+	hdr->count = 1;
+	memcpy(hdr->data, &self->trigger, sizeof(int));
+	ASSERT_EQ(0, __vfio_device_set_irqs(device->fd, hdr));
+	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+					      VFIO_IRQ_SET_ACTION_TRIGGER,
+					      ERR, 0, 1));
+	ASSERT_SIGNALLED(self->trigger, 1);
+}
+
+/*
+ * ERR/REQ without a trigger: DATA_BOOL and fd -1 succeed, DATA_NONE does not.
+ * With one: DATA_NONE count 0 removes it.
+ */
+TEST_F(vfio_pci_irq_corner_test, err_req_without_trigger)
+{
+	struct vfio_pci_device *device = self->device;
+	u32 index;
+
+	for (index = ERR; index <= REQ; index++) {
+		ASSERT_EQ(0, __vfio_pci_set_irqs_bool(device,
+						      VFIO_IRQ_SET_ACTION_TRIGGER,
+						      index, 0, 1, &(u8){1}));
+		ASSERT_EQ(0, __vfio_pci_set_irqs_eventfd(device,
+							 VFIO_IRQ_SET_ACTION_TRIGGER,
+							 index, 0, 1,
+							 &(int){-1}));
+		ASSERT_EQ(-EINVAL, __vfio_pci_set_irqs_none(device,
+							    VFIO_IRQ_SET_ACTION_TRIGGER,
+							    index, 0, 1));
+
+		ASSERT_EQ(0, __vfio_pci_set_irqs_eventfd(device,
+							 VFIO_IRQ_SET_ACTION_TRIGGER,
+							 index, 0, 1,
+							 &self->trigger));
+		ASSERT_EQ(0, __vfio_pci_set_irqs_bool(device,
+						      VFIO_IRQ_SET_ACTION_TRIGGER,
+						      index, 0, 1, &(u8){1}));
+		ASSERT_SIGNALLED(self->trigger, 1);
+		ASSERT_EQ(0, __vfio_pci_set_irqs_bool(device,
+						      VFIO_IRQ_SET_ACTION_TRIGGER,
+						      index, 0, 1, &(u8){0}));
+		ASSERT_NOT_SIGNALLED(self->trigger);
+
+		ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+						      VFIO_IRQ_SET_ACTION_TRIGGER,
+						      index, 0, 0));
+		ASSERT_EQ(-EINVAL, __vfio_pci_set_irqs_none(device,
+							    VFIO_IRQ_SET_ACTION_TRIGGER,
+							    index, 0, 1));
+		ASSERT_NOT_SIGNALLED(self->trigger);
+	}
+}
+
+/*
+ * DATA_NONE with count 0 disables the whole MSI/MSI-X index whatever start
+ * says; DATA_EVENTFD with count 0 on a live set is a no-op.
+ */
+TEST_F(vfio_pci_irq_corner_test, msix_disable_ignores_start)
+{
+	struct vfio_pci_device *device = self->device;
+	int fds[2] = { self->trigger, self->trigger };
+
+	if (device->msix_info.count < 6)
+		SKIP(return, "needs 6 MSI-X vectors\n");
+
+	ASSERT_EQ(0, __vfio_pci_set_irqs_eventfd(device,
+						 VFIO_IRQ_SET_ACTION_TRIGGER,
+						 MSIX, 0, 2, fds));
+	ASSERT_EQ(0, __vfio_pci_set_irqs_eventfd(device,
+						 VFIO_IRQ_SET_ACTION_TRIGGER,
+						 MSIX, 3, 0, NULL));
+	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+					      VFIO_IRQ_SET_ACTION_TRIGGER,
+					      MSIX, 0, 2));
+	ASSERT_SIGNALLED(self->trigger, 2);
+
+	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+					      VFIO_IRQ_SET_ACTION_TRIGGER,
+					      MSIX, 5, 0));
+	/* Disabled: loopback refused, INTx can be enabled. */
+	ASSERT_EQ(-EINVAL, __vfio_pci_set_irqs_none(device,
+						    VFIO_IRQ_SET_ACTION_TRIGGER,
+						    MSIX, 0, 1));
+	ASSERT_NOT_SIGNALLED(self->trigger);
+}
+
+/* The same eventfd may back several vectors; each signal counts. */
+TEST_F(vfio_pci_irq_corner_test, shared_eventfd)
+{
+	struct vfio_pci_device *device = self->device;
+	int fds[3] = { self->trigger, self->trigger, self->trigger };
+
+	if (device->msix_info.count < 3)
+		SKIP(return, "needs 3 MSI-X vectors\n");
+
+	ASSERT_EQ(0, __vfio_pci_set_irqs_eventfd(device,
+						 VFIO_IRQ_SET_ACTION_TRIGGER,
+						 MSIX, 0, 3, fds));
+	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+					      VFIO_IRQ_SET_ACTION_TRIGGER,
+					      MSIX, 0, 3));
+	ASSERT_SIGNALLED(self->trigger, 3);
+}
+
 int main(int argc, char *argv[])
 {
 	device_bdf = vfio_selftests_get_bdf(&argc, argv);
