@@ -352,6 +352,31 @@ TEST_F(vfio_pci_intx_test, disable_reenable)
 	}
 }
 
+/* /proc/interrupts: "vfio-intx(bdf)" while enabled; the line counts. */
+TEST_F(vfio_pci_intx_test, proc_interrupts)
+{
+	struct vfio_pci_device *device = self->device;
+	char name[64];
+	long before;
+
+	vfio_irq_name(name, sizeof(name), INTX, 0, device->bdf);
+	ASSERT_EQ(-1, proc_interrupts_count(name));
+
+	ASSERT_EQ(0, intx_enable(device, self->trigger));
+	before = proc_interrupts_count(name);
+	ASSERT_LE(0, before);
+	edu_irq_raise(device);
+	ASSERT_SIGNALLED(self->trigger, 1);
+	/* The line may be shared: at least our interrupt was counted. */
+	ASSERT_LT(before, proc_interrupts_count(name));
+	edu_irq_ack(device);
+
+	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+					      VFIO_IRQ_SET_ACTION_TRIGGER,
+					      INTX, 0, 0));
+	ASSERT_EQ(-1, proc_interrupts_count(name));
+}
+
 int main(int argc, char *argv[])
 {
 	struct vfio_pci_device *device;

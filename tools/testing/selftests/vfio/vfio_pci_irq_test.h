@@ -6,6 +6,10 @@
 #ifndef SELFTESTS_VFIO_VFIO_PCI_IRQ_TEST_H
 #define SELFTESTS_VFIO_VFIO_PCI_IRQ_TEST_H
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <linux/io.h>
 #include <linux/pci_regs.h>
 
@@ -107,5 +111,56 @@ static inline u64 eventfd_expect(int fd, u64 n)
 
 /* The eventfd must not have been signalled since it was last drained. */
 #define ASSERT_NOT_SIGNALLED(_fd) ASSERT_SIGNALLED(_fd, 0)
+
+/*
+ * The interrupt named @name in /proc/interrupts: returns the number of times
+ * it fired (summed over CPUs), or -1 if no such interrupt is requested.
+ */
+static inline long proc_interrupts_count(const char *name)
+{
+	char line[4096];
+	long total = -1;
+	char *p, *end;
+	size_t len = strlen(name);
+	FILE *f;
+
+	f = fopen("/proc/interrupts", "r");
+	VFIO_ASSERT_NOT_NULL(f, "no /proc/interrupts\n");
+
+	while (fgets(line, sizeof(line), f)) {
+		/* Match the name as a whole word at a word boundary. */
+		p = strstr(line, name);
+		if (!p || (p[len] && p[len] != '\n' && p[len] != ','))
+			continue;
+
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		total = 0;
+		for (p++; ; p = end) {
+			long n = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			total += n;
+		}
+		break;
+	}
+	fclose(f);
+
+	return total;
+}
+
+/* Name vfio-pci gives vector @v of @index on @bdf ("" for INTx). */
+static inline const char *vfio_irq_name(char *buf, size_t size, u32 index,
+					int v, const char *bdf)
+{
+	if (index == VFIO_PCI_INTX_IRQ_INDEX)
+		snprintf(buf, size, "vfio-intx(%s)", bdf);
+	else
+		snprintf(buf, size, "vfio-msi%s[%d](%s)",
+			 index == VFIO_PCI_MSIX_IRQ_INDEX ? "x" : "", v, bdf);
+	return buf;
+}
 
 #endif /* SELFTESTS_VFIO_VFIO_PCI_IRQ_TEST_H */

@@ -194,6 +194,26 @@ TEST_F(vfio_pci_msi_test, msi_intx_exclusive)
 	ASSERT_NOT_SIGNALLED(self->trigger);
 }
 
+/* /proc/interrupts: "vfio-msi[0](bdf)" while enabled, counting each message. */
+TEST_F(vfio_pci_msi_test, proc_interrupts)
+{
+	struct vfio_pci_device *device = self->device;
+	char name[64];
+	long before;
+
+	vfio_irq_name(name, sizeof(name), MSI, 0, device->bdf);
+	ASSERT_EQ(-1, proc_interrupts_count(name));
+
+	ASSERT_EQ(0, msi_set(device, self->trigger));
+	before = proc_interrupts_count(name);
+	ASSERT_LE(0, before);
+	ASSERT_DEVICE_MSI(device, self->trigger);
+	ASSERT_EQ(before + 1, proc_interrupts_count(name));
+
+	ASSERT_EQ(0, msi_disable(device));
+	ASSERT_EQ(-1, proc_interrupts_count(name));
+}
+
 int main(int argc, char *argv[])
 {
 	struct vfio_pci_device *device;

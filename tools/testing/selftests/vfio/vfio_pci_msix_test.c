@@ -332,6 +332,44 @@ TEST_F(vfio_pci_msix_test, enable_at_offset)
 	ASSERT_ONLY(self, 1);
 }
 
+/* /proc/interrupts: one "vfio-msix[v](bdf)" per vector with a trigger. */
+TEST_F(vfio_pci_msix_test, proc_interrupts)
+{
+	struct vfio_pci_device *device = self->device;
+	int fds[2] = { -1, -1 };
+	char name[64];
+	long before;
+	int v;
+
+	ASSERT_EQ(0, msix_set(device, 0, 3, self->efd));
+
+	for (v = 0; v < 3; v++) {
+		vfio_irq_name(name, sizeof(name), MSIX, v, device->bdf);
+		before = proc_interrupts_count(name);
+		ASSERT_LE(0, before) TH_LOG("%s not in /proc/interrupts", name);
+		igb_msix_fire(device, v);
+		ASSERT_ONLY(self, v);
+		ASSERT_EQ(before + 1, proc_interrupts_count(name));
+	}
+	vfio_irq_name(name, sizeof(name), MSIX, 3, device->bdf);
+	ASSERT_EQ(-1, proc_interrupts_count(name));
+
+	/* Unsetting vector 1 frees its interrupt; 0 and 2 stay. */
+	ASSERT_EQ(0, msix_set(device, 1, 1, fds));
+	vfio_irq_name(name, sizeof(name), MSIX, 1, device->bdf);
+	ASSERT_EQ(-1, proc_interrupts_count(name));
+	vfio_irq_name(name, sizeof(name), MSIX, 2, device->bdf);
+	ASSERT_LE(0, proc_interrupts_count(name));
+
+	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+					      VFIO_IRQ_SET_ACTION_TRIGGER,
+					      MSIX, 0, 0));
+	for (v = 0; v < 3; v++) {
+		vfio_irq_name(name, sizeof(name), MSIX, v, device->bdf);
+		ASSERT_EQ(-1, proc_interrupts_count(name));
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	struct vfio_pci_device *device;
