@@ -370,6 +370,39 @@ TEST_F(vfio_pci_msix_test, proc_interrupts)
 	}
 }
 
+/*
+ * VFIO_DEVICE_RESET keeps MSI-X as the user set it up: the triggers stay
+ * installed (loopback) and, once the device's own registers are programmed
+ * again, its interrupts still arrive, and the set can be updated.
+ */
+TEST_F(vfio_pci_msix_test, reset_keeps_triggers)
+{
+	struct vfio_pci_device *device = self->device;
+
+	if (!(device->info.flags & VFIO_DEVICE_FLAGS_RESET))
+		SKIP(return, "device does not support reset\n");
+
+	ASSERT_EQ(0, msix_set(device, 0, 2, self->efd));
+	igb_msix_fire(device, 0);
+	ASSERT_ONLY(self, 0);
+
+	vfio_pci_device_reset(device);
+
+	ASSERT_EQ(0, __vfio_pci_set_irqs_none(device,
+					      VFIO_IRQ_SET_ACTION_TRIGGER,
+					      MSIX, 0, 2));
+	ASSERT_SIGNALLED(self->efd[0], 1);
+	ASSERT_SIGNALLED(self->efd[1], 1);
+
+	igb_msix_setup(device);
+	igb_msix_fire(device, 1);
+	ASSERT_ONLY(self, 1);
+
+	ASSERT_EQ(0, msix_set(device, 0, 2, self->efd));
+	igb_msix_fire(device, 0);
+	ASSERT_ONLY(self, 0);
+}
+
 int main(int argc, char *argv[])
 {
 	struct vfio_pci_device *device;
