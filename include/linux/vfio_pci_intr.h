@@ -171,8 +171,8 @@ struct vfio_pci_intr_backend {
  * @req_trigger: eventfd for VFIO_PCI_REQ_IRQ_INDEX; as @err_trigger
  */
 struct vfio_pci_intr_ctx {
-	struct mutex				lock;
-	spinlock_t				irqlock;
+	struct mutex				lock;	/* see above */
+	spinlock_t				irqlock;	/* see above */
 	const struct vfio_pci_intr_backend	*backend;
 	enum vfio_pci_irq_index			active;
 	struct xarray				vectors;

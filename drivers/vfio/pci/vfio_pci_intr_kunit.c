@@ -888,4 +888,5 @@ static struct kunit_suite vfio_pci_intr_test_suite = {
 	.exit = fake_exit,
 	.test_cases = vfio_pci_intr_test_cases,
 };
+
 kunit_test_suite(vfio_pci_intr_test_suite);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * VFIO interrupt frontend.
+/**
+ * DOC: VFIO interrupt frontend
  *
  * The frontend implements VFIO_DEVICE_GET_IRQ_INFO and VFIO_DEVICE_SET_IRQS
  * for every device that embeds a struct vfio_pci_intr_ctx: argument
@@ -53,8 +53,8 @@ enum vfio_pci_intr_action {
 	VFIO_PCI_INTR_NR_ACTIONS,
 };
 
-static_assert(VFIO_IRQ_SET_ACTION_UNMASK == VFIO_IRQ_SET_ACTION_MASK << 1);
-static_assert(VFIO_IRQ_SET_ACTION_TRIGGER == VFIO_IRQ_SET_ACTION_MASK << 2);
+static_assert((VFIO_IRQ_SET_ACTION_MASK << 1) == VFIO_IRQ_SET_ACTION_UNMASK);
+static_assert((VFIO_IRQ_SET_ACTION_MASK << 2) == VFIO_IRQ_SET_ACTION_TRIGGER);
 
 /**
  * struct vfio_pci_intr_set - one decoded VFIO_DEVICE_SET_IRQS request
@@ -885,8 +885,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_intr_get_irq_info);
 int vfio_pci_intr_set_irqs_ioctl(struct vfio_pci_intr_ctx *ctx,
 				 struct vfio_irq_set __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
 	void *data __free(kfree) = NULL;
+	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
 	struct vfio_irq_set hdr;
 	size_t data_size = 0;
 	int ret;
@@ -1084,7 +1084,7 @@ static bool vfio_pci_intr_notify(struct eventfd_ctx __rcu **slot)
 	trigger = rcu_dereference(*slot);
 	if (trigger)
 		vfio_pci_intr_eventfd_signal(trigger);
-	return trigger != NULL;
+	return !!trigger;
 }
 
 /**
