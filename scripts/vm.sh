@@ -13,6 +13,12 @@ initrd="$BUILD/initramfs.cpio"
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
 [ -f "$kernel" ] && [ -f "$initrd" ] || die "build the kernel and initramfs first"
 
+# Guest time = executed instructions (1 ns each), idle time skipped: timeouts
+# inside the guest (kselftest_harness's 30 s per test) then measure work, not
+# how loaded the host is.  VM_ICOUNT=0 runs in real time instead.
+icount="-icount shift=0,sleep=off"
+[ "${VM_ICOUNT:-1}" = 0 ] && icount=""
+
 # boot OUTDIR QEMU_EXTRA APPEND_EXTRA: one VM, console -> OUTDIR/guest.log,
 # guest reports (ttyS1) -> OUTDIR/results.tap.  Returns QEMU's/timeout's status.
 boot() {
@@ -26,7 +32,7 @@ boot() {
 	local tailpid=$!
 	# shellcheck disable=SC2086
 	timeout --foreground -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-		-accel tcg,thread=single -M q35,kernel-irqchip=split -cpu max -smp 2 -m ${VM_MEM:-1536M} \
+		-accel tcg,thread=single $icount -M q35,kernel-irqchip=split -cpu max -smp 2 -m ${VM_MEM:-1536M} \
 		-nographic -no-reboot -monitor none \
 		-device intel-iommu,intremap=on \
 		-device edu,dma_mask=0xffffffffffffffff \
@@ -62,10 +68,12 @@ if [ "$mode" = demo ]; then
 fi
 
 stage_begin "vm-check"
-# Single-threaded TCG keeps one host core busy per VM, so each run is split
-# into VM_SHARDS boots (default: one per host core, at most 2) that run at once.
-shards=${VM_SHARDS:-$(( $(nproc) >= 2 ? 2 : 1 ))}
-dirs=()
+# Single-threaded TCG keeps one host core busy per VM, so up to VM_PARALLEL
+# VMs (default: one per host core) boot at once.  The main run is split into
+# VM_SHARDS boots (default VM_PARALLEL), each running a share of its tests.
+parallel=${VM_PARALLEL:-$(nproc)}
+shards=${VM_SHARDS:-$parallel}
+boots=()	# "run|shard|nshards|qextra|aextra"
 while IFS='|' read -r run qextra aextra; do
 	case "$run" in ''|'#'*) continue ;; esac
 	run=$(trim "$run"); qextra=$(trim "$qextra"); aextra=$(trim "$aextra")
@@ -76,21 +84,30 @@ while IFS='|' read -r run qextra aextra; do
 	# Skip a run none of whose tests is selected (KUnit results come with 'main').
 	[ "$run" = main ] || [ "$ntests" -gt 0 ] || continue
 	n=$(( ntests < shards ? (ntests > 0 ? ntests : 1) : shards ))
-	t0=$(date +%s)
-	pids=()
 	for ((i = 0; i < n; i++)); do
-		dir="$BUILD/check/$run.$i"
-		[ "$n" = 1 ] && dir="$BUILD/check/$run"
-		msg "run '$run' shard $i/$n: booting (guest log: $dir/guest.log)"
-		( rc=0
-		  boot "$dir" "$qextra" "vfio_intr.run=$run vfio_intr.shard=$i/$n $aextra $(common_args)" || rc=$?
-		  echo "$rc" > "$dir/qemu.rc" ) &
-		pids+=($!)
-		dirs+=("$dir")
+		boots+=("$run|$i|$n|$qextra|$aextra")
 	done
-	wait "${pids[@]}" || true
-	msg "run '$run': done after $(( $(date +%s) - t0 ))s"
 done < "$TOP/scripts/guest/runs.list"
+
+dirs=()
+running=0
+for b in "${boots[@]}"; do
+	IFS='|' read -r run i n qextra aextra <<< "$b"
+	dir="$BUILD/check/$run"
+	[ "$n" = 1 ] || dir="$dir.$i"
+	dirs+=("$dir")
+	if [ "$running" -ge "$parallel" ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+	msg "run '$run' ($((i + 1))/$n): booting (guest log: $dir/guest.log)"
+	( t0=$(date +%s) rc=0
+	  boot "$dir" "$qextra" "vfio_intr.run=$run vfio_intr.shard=$i/$n $aextra $(common_args)" || rc=$?
+	  echo "$rc" > "$dir/qemu.rc"
+	  msg "run '$run' ($((i + 1))/$n): VM exited with status $rc after $(( $(date +%s) - t0 ))s" ) &
+	running=$((running + 1))
+done
+wait || true
 stage_end
 
 python3 "$TOP/scripts/tap-summary.py" "${dirs[@]}"
