@@ -68,7 +68,7 @@ struct edu_ims_test_irq {
 struct edu_ims_test {
 	struct edu_ims		*edu;
 	struct dentry		*dir;
-	struct mutex		lock;
+	struct mutex		lock;	/* serialises the commands */
 	wait_queue_head_t	wait;
 	struct edu_ims_test_irq	*irqs;
 	unsigned int		nr;
@@ -390,10 +390,12 @@ static int edu_test_cookie_locked(struct edu_ims_test *test)
 
 static int edu_test_run(struct edu_ims_test *test, char *cmd)
 {
-	char *op = strsep(&cmd, " \n");
 	unsigned int arg = 0;
+	char *op;
 
-	if (cmd && *cmd && kstrtouint(strim(cmd), 0, &arg))
+	cmd = strim(cmd);
+	op = strsep(&cmd, " ");
+	if (cmd && kstrtouint(skip_spaces(cmd), 0, &arg))
 		return -EINVAL;
 
 	guard(mutex)(&test->lock);

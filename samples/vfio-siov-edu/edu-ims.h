@@ -73,7 +73,7 @@ struct edu_ims {
 	unsigned long		*queued;
 	struct work_struct	fire_work;
 
-	struct mutex		dma_lock;
+	struct mutex		dma_lock;	/* serialises the DMA engine */
 	struct completion	dma_done;
 	__le32			*stage;
 	dma_addr_t		stage_dma;
