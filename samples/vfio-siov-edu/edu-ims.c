@@ -140,7 +140,7 @@ static void edu_queue_locked(struct edu_ims *edu, unsigned int index)
 	lockdep_assert_held(&edu->slot_lock);
 
 	__set_bit(index, edu->queued);
-	queue_work(system_unbound_wq, &edu->fire_work);
+	queue_work(system_dfl_long_wq, &edu->fire_work);
 }
 
 /* Take the next queued message which may be sent; latch those masked */
