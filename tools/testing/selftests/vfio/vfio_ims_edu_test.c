@@ -80,7 +80,7 @@ static void current_driver(char *buf, size_t size)
 	}
 }
 
-static int unbind(void)
+static int unbind_driver(void)
 {
 	char path[PATH_MAX];
 
@@ -188,7 +188,7 @@ FIXTURE_SETUP(ims_edu)
 	char driver[64];
 
 	current_driver(self->saved_driver, sizeof(self->saved_driver));
-	ASSERT_EQ(0, unbind());
+	ASSERT_EQ(0, unbind_driver());
 
 	/* Baseline: the device bound to nothing */
 	self->descs_before = count_irq_descs();
@@ -213,7 +213,7 @@ FIXTURE_TEARDOWN(ims_edu)
 	char driver[64];
 
 	/* Unbinding releases whatever the test still holds */
-	EXPECT_EQ(0, unbind());
+	EXPECT_EQ(0, unbind_driver());
 	EXPECT_EQ(0, scan_interrupts(self->chip, NULL, -1));
 	EXPECT_EQ(self->descs_before, count_irq_descs());
 	EXPECT_EQ(self->lines_before, scan_interrupts(NULL, NULL, -1));
@@ -223,9 +223,9 @@ FIXTURE_TEARDOWN(ims_edu)
 	EXPECT_STREQ(self->saved_driver, driver);
 }
 
-static int cmd(FIXTURE_DATA(ims_edu) *self, const char *c)
+static int cmd(const char *test, const char *c)
 {
-	return write_file(self->test, c);
+	return write_file(test, c);
 }
 
 /* The boot is what the run claims to test */
@@ -261,7 +261,7 @@ TEST_F(ims_edu, refused)
 
 	ASSERT_EQ(0, read_file(self->status, buf, sizeof(buf)));
 	ASSERT_NE(NULL, strstr(buf, "ims_domain: -95\n"));
-	ASSERT_EQ(-EOPNOTSUPP, cmd(self, "alloc 1"));
+	ASSERT_EQ(-EOPNOTSUPP, cmd(self->test, "alloc 1"));
 	ASSERT_EQ(0, scan_interrupts(self->chip, NULL, -1));
 }
 
@@ -277,18 +277,18 @@ TEST_F(ims_edu, alloc_fire)
 	ASSERT_EQ(0, read_file(self->status, buf, sizeof(buf)));
 	ASSERT_NE(NULL, strstr(buf, "ims_domain: 0\n"));
 
-	ASSERT_EQ(0, cmd(self, "alloc 64"));
+	ASSERT_EQ(0, cmd(self->test, "alloc 64"));
 	/* The IMS chip's name in /proc/interrupts, one line each, no events */
 	ASSERT_EQ(NR_IRQS, scan_interrupts(self->chip, &events, 0));
 	ASSERT_EQ(NR_IRQS, scan_interrupts("IR-EDU-IMS-", NULL, -1));
 	ASSERT_EQ(self->descs_bound + NR_IRQS, count_irq_descs());
 
-	ASSERT_EQ(0, cmd(self, "fire"));
+	ASSERT_EQ(0, cmd(self->test, "fire"));
 	ASSERT_EQ(NR_IRQS, scan_interrupts(self->chip, &events, 1));
 	ASSERT_EQ(NR_IRQS, events);
 
-	ASSERT_EQ(0, cmd(self, "cookie"));
-	ASSERT_EQ(0, cmd(self, "free"));
+	ASSERT_EQ(0, cmd(self->test, "cookie"));
+	ASSERT_EQ(0, cmd(self->test, "free"));
 	ASSERT_EQ(0, scan_interrupts(self->chip, NULL, -1));
 	ASSERT_EQ(self->descs_bound, count_irq_descs());
 }
@@ -300,12 +300,12 @@ TEST_F(ims_edu, mask_unmask)
 	if (!ims_expected())
 		SKIP(return, "PCI/IMS is expected to be refused\n");
 
-	ASSERT_EQ(0, cmd(self, "alloc 4"));
-	ASSERT_EQ(0, cmd(self, "mask 2"));
+	ASSERT_EQ(0, cmd(self->test, "alloc 4"));
+	ASSERT_EQ(0, cmd(self->test, "mask 2"));
 	/* Latched fire delivered once on unmask, then one more fire */
 	ASSERT_EQ(4, scan_interrupts(self->chip, &events, -1));
 	ASSERT_EQ(2, events);
-	ASSERT_EQ(-EINVAL, cmd(self, "mask 4"));
+	ASSERT_EQ(-EINVAL, cmd(self->test, "mask 4"));
 }
 
 TEST_F(ims_edu, free_realloc)
@@ -315,12 +315,12 @@ TEST_F(ims_edu, free_realloc)
 	if (!ims_expected())
 		SKIP(return, "PCI/IMS is expected to be refused\n");
 
-	ASSERT_EQ(0, cmd(self, "alloc 8"));
-	ASSERT_EQ(0, cmd(self, "realloc 3"));
-	ASSERT_EQ(0, cmd(self, "cookie"));
+	ASSERT_EQ(0, cmd(self->test, "alloc 8"));
+	ASSERT_EQ(0, cmd(self->test, "realloc 3"));
+	ASSERT_EQ(0, cmd(self->test, "cookie"));
 	ASSERT_EQ(8, scan_interrupts(self->chip, &events, -1));
 	ASSERT_EQ(1, events);
-	ASSERT_EQ(0, cmd(self, "fire"));
+	ASSERT_EQ(0, cmd(self->test, "fire"));
 	ASSERT_EQ(8, scan_interrupts(self->chip, &events, -1));
 	ASSERT_EQ(9, events);
 }
@@ -331,7 +331,7 @@ TEST_F(ims_edu, unbind_releases)
 	if (!ims_expected())
 		SKIP(return, "PCI/IMS is expected to be refused\n");
 
-	ASSERT_EQ(0, cmd(self, "alloc 64"));
+	ASSERT_EQ(0, cmd(self->test, "alloc 64"));
 	ASSERT_EQ(NR_IRQS, scan_interrupts(self->chip, NULL, -1));
 }
 
