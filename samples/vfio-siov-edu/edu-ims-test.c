@@ -38,7 +38,7 @@
 #include "edu-ims.h"
 
 #define EDU_TEST_COOKIE(i, gen)	(0xed00000000000000ULL | (u64)(gen) << 32 | (i))
-#define EDU_TEST_TIMEOUT	msecs_to_jiffies(10000)
+#define EDU_TEST_TIMEOUT	msecs_to_jiffies(30000)
 #define EDU_TEST_MAX_IRQS	4096
 
 /**

@@ -27,6 +27,8 @@
 
 #define DRIVER		"vfio-siov-edu"
 #define NR_IRQS		64
+/* Each fire is a 100 ms DMA; a TCG guest on a loaded host is slow */
+#define IMS_TEST_TIMEOUT	600
 
 static const char *bdf;
 
@@ -229,7 +231,7 @@ static int cmd(const char *test, const char *c)
 }
 
 /* The boot is what the run claims to test */
-TEST_F(ims_edu, environment)
+TEST_F_TIMEOUT(ims_edu, environment, IMS_TEST_TIMEOUT)
 {
 	const char *cm = getenv("IMS_EXPECT_CM"), *ir = getenv("IMS_EXPECT_IR");
 	char buf[128], msi[128];
@@ -252,7 +254,7 @@ TEST_F(ims_edu, environment)
 	}
 }
 
-TEST_F(ims_edu, refused)
+TEST_F_TIMEOUT(ims_edu, refused, IMS_TEST_TIMEOUT)
 {
 	char buf[256];
 
@@ -266,7 +268,7 @@ TEST_F(ims_edu, refused)
 }
 
 /* N interrupts, each fired once: its own handler runs exactly once */
-TEST_F(ims_edu, alloc_fire)
+TEST_F_TIMEOUT(ims_edu, alloc_fire, IMS_TEST_TIMEOUT)
 {
 	char buf[256];
 	long events;
@@ -293,7 +295,7 @@ TEST_F(ims_edu, alloc_fire)
 	ASSERT_EQ(self->descs_bound, count_irq_descs());
 }
 
-TEST_F(ims_edu, mask_unmask)
+TEST_F_TIMEOUT(ims_edu, mask_unmask, IMS_TEST_TIMEOUT)
 {
 	long events;
 
@@ -308,7 +310,7 @@ TEST_F(ims_edu, mask_unmask)
 	ASSERT_EQ(-EINVAL, cmd(self->test, "mask 4"));
 }
 
-TEST_F(ims_edu, free_realloc)
+TEST_F_TIMEOUT(ims_edu, free_realloc, IMS_TEST_TIMEOUT)
 {
 	long events;
 
@@ -326,7 +328,7 @@ TEST_F(ims_edu, free_realloc)
 }
 
 /* Unbinding with interrupts allocated and requested: all gone (teardown) */
-TEST_F(ims_edu, unbind_releases)
+TEST_F_TIMEOUT(ims_edu, unbind_releases, IMS_TEST_TIMEOUT)
 {
 	if (!ims_expected())
 		SKIP(return, "PCI/IMS is expected to be refused\n");
