@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Style checks on the kernel C files we own: checkpatch --strict, kernel-doc -Wall,
+# and checkpatch on every patch of patches/series.  Exit 1 on any finding.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tree="$BUILD/linux"
+cd "$TOP"
+files=$(find arch drivers include samples -name '*.[ch]' 2>/dev/null | sort)
+rc=0
+if [ -n "$files" ]; then
+	# shellcheck disable=SC2086
+	perl "$tree/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files || rc=1
+	# shellcheck disable=SC2086
+	out=$(perl "$tree/scripts/kernel-doc" -Wall -none $files 2>&1) || true
+	[ -z "$out" ] || { printf '%s\n' "$out"; rc=1; }
+fi
+if [ -f patches/series ]; then
+	while read -r p _; do
+		case "$p" in ''|'#'*) continue ;; esac
+		perl "$tree/scripts/checkpatch.pl" --no-tree --strict --terse \
+			--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID "patches/$p" || rc=1
+	done < patches/series
+fi
+[ $rc = 0 ] && msg "lint: clean" || msg "lint: findings above"
+exit $rc
