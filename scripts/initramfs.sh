@@ -30,6 +30,6 @@ gen="$kobj/usr/gen_init_cpio"
 	done
 } > "$list"
 
-"$gen" "$list" | gzip -1 > "$BUILD/initramfs.cpio.gz.tmp"
-mv "$BUILD/initramfs.cpio.gz.tmp" "$BUILD/initramfs.cpio.gz"
-msg "initramfs: $BUILD/initramfs.cpio.gz ($(du -h "$BUILD/initramfs.cpio.gz" | cut -f1))"
+"$gen" "$list" > "$BUILD/initramfs.cpio.tmp"   # uncompressed: gunzip is slow under TCG
+mv "$BUILD/initramfs.cpio.tmp" "$BUILD/initramfs.cpio"
+msg "initramfs: $BUILD/initramfs.cpio ($(du -h "$BUILD/initramfs.cpio" | cut -f1))"

@@ -7,7 +7,9 @@ set -euo pipefail
 
 tree="$BUILD/linux"
 cd "$TOP"
-files=$(find arch drivers include samples -name '*.[ch]' 2>/dev/null | sort)
+files=$(for d in arch drivers include samples; do
+		[ ! -d "$d" ] || find "$d" -name '*.[ch]'
+	done | sort)
 rc=0
 if [ -n "$files" ]; then
 	# shellcheck disable=SC2086
@@ -18,10 +20,14 @@ if [ -n "$files" ]; then
 	[ -z "$out" ] || { printf '%s\n' "$out"; rc=1; }
 fi
 if [ -f patches/series ]; then
+	# checkpatch reads a git-tracked .patch as a source file: check copies.
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
 	while read -r p _; do
 		case "$p" in ''|'#'*) continue ;; esac
-		perl "$tree/scripts/checkpatch.pl" --no-tree --strict --terse \
-			--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID "patches/$p" || rc=1
+		cp "patches/$p" "$tmp/"
+		(cd "$tmp" && perl "$tree/scripts/checkpatch.pl" --no-tree --strict --terse \
+			--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID,MISSING_SIGN_OFF "$p") || rc=1
 	done < patches/series
 fi
 [ $rc = 0 ] && msg "lint: clean" || msg "lint: findings above"

@@ -9,7 +9,7 @@ set -euo pipefail
 
 mode=${1:-check}
 kernel="$BUILD/kobj/arch/x86/boot/bzImage"
-initrd="$BUILD/initramfs.cpio.gz"
+initrd="$BUILD/initramfs.cpio"
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
 [ -f "$kernel" ] && [ -f "$initrd" ] || die "build the kernel and initramfs first"
 
@@ -18,7 +18,7 @@ VM_TIMEOUT=${VM_TIMEOUT:-1500}
 boot() {
 	local dir=$1 qextra=$2 aextra=$3 rc=0
 	mkdir -p "$dir"
-	rm -f "$dir/guest.log" "$dir/results.tap"
+	rm -f "$dir/guest.log" "$dir/results.tap" "$dir/qemu.rc"
 	: > "$dir/results.tap"
 	# Show progress while the VM runs.
 	tail -n +1 -F "$dir/results.tap" 2>/dev/null |
@@ -62,25 +62,34 @@ if [ "$mode" = demo ]; then
 fi
 
 stage_begin "vm-check"
+# Single-threaded TCG keeps one host core busy per VM, so each run is split
+# into VM_SHARDS boots (default: one per host core, at most 2) that run at once.
+shards=${VM_SHARDS:-$(( $(nproc) >= 2 ? 2 : 1 ))}
 dirs=()
 while IFS='|' read -r run qextra aextra; do
 	case "$run" in ''|'#'*) continue ;; esac
 	run=$(trim "$run"); qextra=$(trim "$qextra"); aextra=$(trim "$aextra")
 	[ "$qextra" = - ] && qextra=""
 	[ "$aextra" = - ] && aextra=""
+	ntests=$(awk -v r="$run" '$1 !~ /^#/ && $2 == r { print $1 }' "$TOP/scripts/guest/tests.list" |
+		 grep -cE "${TESTS:-.}" || true)
 	# Skip a run none of whose tests is selected (KUnit results come with 'main').
-	if [ "$run" != main ] && ! awk -v r="$run" '$2 == r { print $1 }' "$TOP/scripts/guest/tests.list" |
-			grep -qE "${TESTS:-.}"; then
-		continue
-	fi
-	dir="$BUILD/check/$run"
-	msg "run '$run': booting (guest log: $dir/guest.log)"
+	[ "$run" = main ] || [ "$ntests" -gt 0 ] || continue
+	n=$(( ntests < shards ? (ntests > 0 ? ntests : 1) : shards ))
 	t0=$(date +%s)
-	rc=0
-	boot "$dir" "$qextra" "vfio_intr.run=$run $aextra $(common_args)" || rc=$?
-	echo "$rc" > "$dir/qemu.rc"
-	msg "run '$run': VM exited with status $rc after $(( $(date +%s) - t0 ))s"
-	dirs+=("$dir")
+	pids=()
+	for ((i = 0; i < n; i++)); do
+		dir="$BUILD/check/$run.$i"
+		[ "$n" = 1 ] && dir="$BUILD/check/$run"
+		msg "run '$run' shard $i/$n: booting (guest log: $dir/guest.log)"
+		( rc=0
+		  boot "$dir" "$qextra" "vfio_intr.run=$run vfio_intr.shard=$i/$n $aextra $(common_args)" || rc=$?
+		  echo "$rc" > "$dir/qemu.rc" ) &
+		pids+=($!)
+		dirs+=("$dir")
+	done
+	wait "${pids[@]}" || true
+	msg "run '$run': done after $(( $(date +%s) - t0 ))s"
 done < "$TOP/scripts/guest/runs.list"
 stage_end
 
