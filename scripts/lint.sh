@@ -21,13 +21,14 @@ if [ -n "$files" ]; then
 fi
 if [ -f patches/series ]; then
 	# checkpatch reads a git-tracked .patch as a source file: check copies.
+	# AVOID_EXTERNS: the selftests' driver table is an extern list upstream.
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	while read -r p _; do
 		case "$p" in ''|'#'*) continue ;; esac
 		cp "patches/$p" "$tmp/"
 		(cd "$tmp" && perl "$tree/scripts/checkpatch.pl" --no-tree --strict --terse \
-			--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID,MISSING_SIGN_OFF "$p") || rc=1
+			--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID,MISSING_SIGN_OFF,AVOID_EXTERNS "$p") || rc=1
 	done < patches/series
 fi
 [ $rc = 0 ] && msg "lint: clean" || msg "lint: findings above"
