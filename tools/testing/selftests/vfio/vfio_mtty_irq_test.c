@@ -54,10 +54,10 @@ FIXTURE(mtty) {
 	int efd;
 };
 
-static int mtty_open_device(struct __test_metadata *_metadata,
-			    FIXTURE_DATA(mtty) *self)
+static int mtty_open_device(struct __test_metadata *_metadata, int group,
+			    const char *uuid)
 {
-	int fd = ioctl(self->group, VFIO_GROUP_GET_DEVICE_FD, self->uuid);
+	int fd = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 
 	ASSERT_LE(0, fd);
 	return fd;
@@ -97,7 +97,8 @@ FIXTURE_SETUP(mtty)
 	ASSERT_EQ(0, ioctl(self->container, VFIO_SET_IOMMU,
 			   VFIO_TYPE1v2_IOMMU));
 
-	self->device = mtty_open_device(_metadata, self);
+	self->device = mtty_open_device(_metadata, self->group,
+					self->uuid);
 	self->efd = eventfd_nonblock();
 }
 
@@ -342,7 +343,8 @@ TEST_F(mtty, close_disables)
 	ASSERT_EQ(0, set_fd(self->device, INTX, self->efd));
 	close(self->device);
 
-	self->device = mtty_open_device(_metadata, self);
+	self->device = mtty_open_device(_metadata, self->group,
+					self->uuid);
 	ASSERT_EQ(-EINVAL, set_none(self->device, IRQ_TRIGGER_NONE, INTX, 1));
 	uart_raise(_metadata, self->device);
 	ASSERT_EQ(0, eventfd_drain(self->efd));
