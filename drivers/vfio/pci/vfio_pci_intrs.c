@@ -1153,5 +1153,4 @@ EXPORT_SYMBOL_GPL(vfio_pci_intr_ctx_destroy);
 
 #if IS_ENABLED(CONFIG_VFIO_PCI_INTR_KUNIT_TEST)
 #include "vfio_pci_intr_kunit.c"
-#include "vfio_pci_intr_emul_kunit.c"
 #endif
