@@ -304,7 +304,7 @@ TEST_F(mtty, intx_unmask_eventfd)
 }
 
 /* Bad requests change nothing. */
-TEST_F(mtty, errno)
+TEST_F(mtty, bad_requests)
 {
 	int notefd = open("/dev/null", O_RDONLY);
 	int fds[2] = { self->efd, self->efd };
