@@ -146,11 +146,17 @@ struct vfio_pci_intr_ops {
  * @ops: operations per vector index; NULL for an index the device lacks
  * @err: the device reports errors through VFIO_PCI_ERR_IRQ_INDEX
  * @req: the device relays release requests through VFIO_PCI_REQ_IRQ_INDEX
+ * @count: number of vectors of @index for this device instance; mandatory
+ *	   when an index uses the emulated operations
+ *	   (vfio_pci_intr_emul_*_ops).  May change while the device is open.
+ *	   Called with or without @ctx->lock held: must not sleep for long.
  */
 struct vfio_pci_intr_backend {
 	const struct vfio_pci_intr_ops *ops[VFIO_PCI_IRQ_NR_VECTOR_INDEXES];
 	bool err;
 	bool req;
+	unsigned int (*count)(struct vfio_pci_intr_ctx *ctx,
+			      enum vfio_pci_irq_index index);
 };
 
 /**
@@ -199,6 +205,16 @@ void vfio_pci_intr_intx_set_disabled(struct vfio_pci_intr_ctx *ctx,
 				     bool disabled);
 
 void vfio_pci_intr_vector_signal(struct vfio_pci_intr_vector *vec);
+
+/*
+ * Emulated backend (vfio_pci_intr_emul.c): vectors with no host interrupt,
+ * signalled with vfio_pci_intr_signal().  The backend must have a count()
+ * callback.  INTx: one automasked vector; MSI: NORESIZE; MSI-X: vectors may
+ * be added while enabled.
+ */
+extern const struct vfio_pci_intr_ops vfio_pci_intr_emul_intx_ops;
+extern const struct vfio_pci_intr_ops vfio_pci_intr_emul_msi_ops;
+extern const struct vfio_pci_intr_ops vfio_pci_intr_emul_msix_ops;
 int vfio_pci_intr_signal(struct vfio_pci_intr_ctx *ctx, unsigned int vector);
 bool vfio_pci_intr_signal_err(struct vfio_pci_intr_ctx *ctx);
 bool vfio_pci_intr_signal_req(struct vfio_pci_intr_ctx *ctx);
