@@ -156,25 +156,13 @@ TEST_F(vfio_pci_edu_test, dma_completion_msi)
 	ASSERT_EQ(0, edu_irq_status(device));
 }
 
+static bool suitable(struct vfio_pci_device *device)
+{
+	return device->driver.ops && !strcmp(device->driver.ops->name, "edu");
+}
+
 int main(int argc, char *argv[])
 {
-	struct vfio_pci_device *device;
-	struct iommu *iommu;
-	bool ok;
-
-	device_bdf = vfio_selftests_get_bdf(&argc, argv);
-
-	iommu = iommu_init(default_iommu_mode);
-	device = vfio_pci_device_init(device_bdf, iommu);
-	ok = device->driver.ops && !strcmp(device->driver.ops->name, "edu");
-	vfio_pci_device_cleanup(device);
-	iommu_cleanup(iommu);
-
-	if (!ok) {
-		fprintf(stderr, "%s is not driven by the libvfio edu driver, skipping\n",
-			device_bdf);
-		return KSFT_SKIP;
-	}
-
-	return test_harness_run(argc, argv);
+	return irq_test_main(argc, argv, &device_bdf, suitable,
+			     "driven by the libvfio edu driver");
 }

@@ -377,25 +377,13 @@ TEST_F(vfio_pci_intx_test, proc_interrupts)
 	ASSERT_EQ(-1, proc_interrupts_count(name));
 }
 
+static bool suitable(struct vfio_pci_device *device)
+{
+	return is_edu(device) && device->bars[0].vaddr;
+}
+
 int main(int argc, char *argv[])
 {
-	struct vfio_pci_device *device;
-	struct iommu *iommu;
-	bool edu;
-
-	device_bdf = vfio_selftests_get_bdf(&argc, argv);
-
-	iommu = iommu_init(default_iommu_mode);
-	device = vfio_pci_device_init(device_bdf, iommu);
-	edu = is_edu(device) && device->bars[0].vaddr;
-	vfio_pci_device_cleanup(device);
-	iommu_cleanup(iommu);
-
-	if (!edu) {
-		fprintf(stderr, "%s is not a QEMU edu device (1234:11e8), skipping\n",
-			device_bdf);
-		return KSFT_SKIP;
-	}
-
-	return test_harness_run(argc, argv);
+	return irq_test_main(argc, argv, &device_bdf, suitable,
+			     "a QEMU edu device (1234:11e8)");
 }

@@ -163,4 +163,33 @@ static inline const char *vfio_irq_name(char *buf, size_t size, u32 index,
 	return buf;
 }
 
+/*
+ * The main() of a test binary that needs one kind of device: open the device
+ * under test once to check it with @suitable, then run the harness, or skip
+ * the whole binary saying the device is not @what.
+ */
+static inline int irq_test_main(int argc, char *argv[], const char **bdf,
+				bool (*suitable)(struct vfio_pci_device *device),
+				const char *what)
+{
+	struct vfio_pci_device *device;
+	struct iommu *iommu;
+	bool ok;
+
+	*bdf = vfio_selftests_get_bdf(&argc, argv);
+
+	iommu = iommu_init(default_iommu_mode);
+	device = vfio_pci_device_init(*bdf, iommu);
+	ok = suitable(device);
+	vfio_pci_device_cleanup(device);
+	iommu_cleanup(iommu);
+
+	if (!ok) {
+		fprintf(stderr, "%s is not %s, skipping\n", *bdf, what);
+		return KSFT_SKIP;
+	}
+
+	return test_harness_run(argc, argv);
+}
+
 #endif /* SELFTESTS_VFIO_VFIO_PCI_IRQ_TEST_H */

@@ -403,26 +403,14 @@ TEST_F(vfio_pci_msix_test, reset_keeps_triggers)
 	ASSERT_ONLY(self, 0);
 }
 
+static bool suitable(struct vfio_pci_device *device)
+{
+	return is_igb(device) && device->bars[0].vaddr &&
+	       device->msix_info.count >= 2;
+}
+
 int main(int argc, char *argv[])
 {
-	struct vfio_pci_device *device;
-	struct iommu *iommu;
-	bool ok;
-
-	device_bdf = vfio_selftests_get_bdf(&argc, argv);
-
-	iommu = iommu_init(default_iommu_mode);
-	device = vfio_pci_device_init(device_bdf, iommu);
-	ok = is_igb(device) && device->bars[0].vaddr &&
-	     device->msix_info.count >= 2;
-	vfio_pci_device_cleanup(device);
-	iommu_cleanup(iommu);
-
-	if (!ok) {
-		fprintf(stderr, "%s is not an igb (8086:10c9) with MSI-X, skipping\n",
-			device_bdf);
-		return KSFT_SKIP;
-	}
-
-	return test_harness_run(argc, argv);
+	return irq_test_main(argc, argv, &device_bdf, suitable,
+			     "an igb (8086:10c9) with MSI-X");
 }
