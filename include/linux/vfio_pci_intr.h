@@ -14,6 +14,7 @@
 #define LINUX_VFIO_PCI_INTR_H
 
 #include <linux/irqbypass.h>
+#include <linux/msi_api.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -118,6 +119,14 @@ struct vfio_pci_intr_vector {
  *	      (VFIO_IRQ_INFO_AUTOMASKED); emulated vectors are masked by
  *	      vfio_pci_intr_signal().
  * @irq_bypass: register an irqbypass producer for each host interrupt.
+ * @maskable: userspace may mask and unmask single vectors of this block
+ *	      index (MSI-X of a virtual device) with VFIO_IRQ_SET_ACTION_MASK
+ *	      and VFIO_IRQ_SET_ACTION_UNMASK (VFIO_IRQ_INFO_MASKABLE).  An
+ *	      interrupt that arrives while its vector is masked is latched as
+ *	      pending (vfio_pci_intr_vector_pending()) and delivered once at
+ *	      unmask.  Host interrupt handlers of such an index signal through
+ *	      vfio_pci_intr_vector_fire().  Without it MASK/UNMASK of a block
+ *	      index fail with -ENOTTY, as they do on a PCI function.
  *
  * @info, @enable, @disable, @vector_alloc and @name are mandatory; the
  * others may be NULL when no vector of the index has a host interrupt, or
@@ -139,6 +148,7 @@ struct vfio_pci_intr_ops {
 	char *(*name)(struct vfio_pci_intr_ctx *ctx, unsigned int vector);
 	bool automask;
 	bool irq_bypass;
+	bool maskable;
 };
 
 /**
@@ -205,6 +215,9 @@ void vfio_pci_intr_intx_set_disabled(struct vfio_pci_intr_ctx *ctx,
 				     bool disabled);
 
 void vfio_pci_intr_vector_signal(struct vfio_pci_intr_vector *vec);
+void vfio_pci_intr_vector_fire(struct vfio_pci_intr_vector *vec);
+bool vfio_pci_intr_vector_pending(struct vfio_pci_intr_ctx *ctx,
+				  unsigned int vector);
 
 /*
  * Emulated backend (vfio_pci_intr_emul.c): vectors with no host interrupt,
@@ -218,6 +231,80 @@ extern const struct vfio_pci_intr_ops vfio_pci_intr_emul_msix_ops;
 int vfio_pci_intr_signal(struct vfio_pci_intr_ctx *ctx, unsigned int vector);
 bool vfio_pci_intr_signal_err(struct vfio_pci_intr_ctx *ctx);
 bool vfio_pci_intr_signal_req(struct vfio_pci_intr_ctx *ctx);
+
+/*
+ * IMS backend (vfio_pci_intr_ims.c): the MSI-X vectors of a virtual device
+ * (a SIOV slice of a parent PCI device) backed by interrupts of the parent's
+ * Interrupt Message Store, some of them optionally emulated.
+ */
+struct pci_dev;
+struct vfio_pci_ims;
+struct vfio_pci_ims_entry;
+
+/**
+ * struct vfio_pci_ims_ops - device callbacks of the IMS backend
+ * @send: make the device send the message of IMS entry @map.index, which
+ *	  backs vector @vector (the virtual device's doorbell for that vector
+ *	  rang).  Called by vfio_pci_ims_send() with the vector's IMS entry
+ *	  pinned: it cannot be freed or handed to another virtual device
+ *	  until @send returns.  Must not sleep.  Optional.
+ * @quiesce: the host interrupt of @vector (IMS entry @map.index) is about
+ *	     to be freed: make sure the device sends no message for that entry
+ *	     once this returns (mask it at the device and drain messages in
+ *	     flight).  May sleep.  Optional, for devices whose mask is not
+ *	     synchronous.
+ */
+struct vfio_pci_ims_ops {
+	int (*send)(struct vfio_pci_ims *ims, unsigned int vector,
+		    struct msi_map map);
+	void (*quiesce)(struct vfio_pci_ims *ims, unsigned int vector,
+			struct msi_map map);
+};
+
+/**
+ * struct vfio_pci_ims - virtual MSI-X backed by the IMS of a parent device
+ * @intr: the interrupt context; the driver forwards GET_IRQ_INFO and
+ *	  SET_IRQS of the virtual device to the frontend with it, and reaches
+ *	  its own device structure from @intr or from the vfio_pci_ims with
+ *	  container_of()
+ * @pdev: the IMS parent, with an IMS domain (pci_create_ims_domain());
+ *	  constant
+ * @ops: device callbacks; constant
+ * @nvec: number of MSI-X vectors of the virtual device; constant
+ * @lock: protects the IMS mapping of @entries against vfio_pci_ims_send();
+ *	  a spinlock, nests inside @intr.lock
+ * @entries: @nvec per-vector entries: the IMS mapping (@intr.lock to
+ *	     change, @lock to change or to read from vfio_pci_ims_send()),
+ *	     the instance cookie and whether the vector is emulated
+ *	     (@intr.lock)
+ * @default_cookie: instance cookie of vectors without their own, e.g. the
+ *		    virtual device's PASID or id; @intr.lock
+ *
+ * Vectors are allocated from the parent's IMS domain when userspace first
+ * gives them an eventfd and stay allocated until MSI-X is disabled.
+ * Emulated vectors have no IMS entry: the driver signals them with
+ * vfio_pci_ims_send() or vfio_pci_intr_signal().
+ */
+struct vfio_pci_ims {
+	struct vfio_pci_intr_ctx	intr;
+	struct pci_dev			*pdev;
+	const struct vfio_pci_ims_ops	*ops;
+	unsigned int			nvec;
+	spinlock_t			lock;	/* see above */
+	struct vfio_pci_ims_entry	*entries;
+	union msi_instance_cookie	default_cookie;
+};
+
+int vfio_pci_ims_init(struct vfio_pci_ims *ims, struct pci_dev *pdev,
+		      unsigned int nvec, const struct vfio_pci_ims_ops *ops);
+void vfio_pci_ims_destroy(struct vfio_pci_ims *ims);
+void vfio_pci_ims_set_default_cookie(struct vfio_pci_ims *ims,
+				     const union msi_instance_cookie *icookie);
+int vfio_pci_ims_set_cookie(struct vfio_pci_ims *ims, unsigned int vector,
+			    const union msi_instance_cookie *icookie);
+int vfio_pci_ims_set_emulated(struct vfio_pci_ims *ims, unsigned int vector,
+			      bool emulated);
+int vfio_pci_ims_send(struct vfio_pci_ims *ims, unsigned int vector);
 
 /**
  * vfio_pci_intr_active() - the enabled vector index of a device
