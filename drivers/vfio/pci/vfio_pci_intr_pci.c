@@ -9,9 +9,8 @@
  * vfio_pci_memory_lock_and_enable().
  */
 
-#include <linux/pci.h>
-
 #include <linux/eventfd.h>
+#include <linux/pci.h>
 
 #include "vfio_pci_intr_priv.h"
 
