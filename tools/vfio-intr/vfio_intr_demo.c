@@ -77,10 +77,12 @@ static u64 wait_eventfd(int fd, int timeout_ms)
 
 static void heading(const char *title)
 {
+	size_t i;
+
 	printf("\n%s\n", title);
-	printf("%.*s\n\n", (int)strlen(title),
-	       "------------------------------------------------------------"
-	       "------------------------------------------------------------");
+	for (i = 0; i < strlen(title); i++)
+		putchar('-');
+	printf("\n\n");
 }
 
 /* The interrupt indexes of @device; with @nonzero, only those with vectors */
@@ -154,7 +156,7 @@ static u64 fire_driver(struct vfio_pci_device *device, struct iommu *iommu, cons
 }
 
 /* Part 1: returns the number of interrupts not delivered */
-static int physical(int n, char *bdfs[])
+static int physical_devices(int n, char *bdfs[])
 {
 	struct vfio_pci_device *devices[8];
 	struct iommu *iommus[8];
@@ -378,7 +380,7 @@ static int mask_demo(struct vdev *v, int k)
 }
 
 /* Part 2: returns the number of problems */
-static int virtual(const char *edu)
+static int virtual_devices(const char *edu)
 {
 	struct vdev vdevs[NR_VDEVS] = {};
 	char saved[64];
@@ -392,9 +394,10 @@ static int virtual(const char *edu)
 		printf("  could not bind %s to %s\n", edu, SIOV_EDU_DRIVER);
 		return 1;
 	}
-	printf("  edu %s rebound from %s to %s; virtual devices created through\n"
-	       "  /sys/bus/pci/devices/%s/siov/create and opened through VFIO (iommufd):\n\n",
-	       edu, saved[0] ? saved : "(none)", SIOV_EDU_DRIVER, edu);
+	printf("  edu %s rebound from %s to %s; virtual devices created through\n",
+	       edu, saved[0] ? saved : "(none)", SIOV_EDU_DRIVER);
+	printf("  /sys/bus/pci/devices/%s/siov/create and opened through VFIO (iommufd):\n\n",
+	       edu);
 
 	iommu = iommu_init("iommufd");
 	irq_table_header();
@@ -430,7 +433,8 @@ static int virtual(const char *edu)
 
 	vmm_run(vdevs, NR_VDEVS);
 
-	printf("\n  The client rang doorbells (vectors 1..) and sent admin commands (vector 0):\n\n");
+	printf("\n  The client rang doorbells (vectors 1..) and sent admin commands");
+	printf(" (vector 0):\n\n");
 	printf("  %-20s  %6s  %-18s  %4s  %8s\n", "device", "vector", "delivered by",
 	       "sent", "received");
 	for (i = 0; i < (int)NR_VDEVS; i++) {
@@ -458,8 +462,8 @@ static int virtual(const char *edu)
 			received += v->received[k];
 		}
 	}
-	printf("\n  %" PRIu64 " interrupts sent, %" PRIu64 " received; %d vectors on IMS,"
-	       " %d emulated\n", sent, received, ims, (int)NR_VDEVS);
+	printf("\n  %" PRIu64 " interrupts sent, %" PRIu64 " received; ", sent, received);
+	printf("%d vectors on IMS, %d emulated\n", ims, (int)NR_VDEVS);
 
 	bad += mask_demo(&vdevs[0], 1);
 
@@ -505,7 +509,7 @@ int main(int argc, char *argv[])
 		bdfs[n++] = argv[i];
 
 	printf("vfio-intr demo: one VFIO interrupt frontend for physical and virtual devices\n");
-	bad = physical(n, bdfs);
+	bad = physical_devices(n, bdfs);
 
 	/* The edu found among the devices becomes the SIOV parent */
 	for (i = 0; i < n && !edu; i++) {
@@ -520,7 +524,7 @@ int main(int argc, char *argv[])
 			fclose(f);
 	}
 	if (edu)
-		bad += virtual(edu);
+		bad += virtual_devices(edu);
 	else
 		printf("\nno edu device: no SIOV virtual devices\n");
 

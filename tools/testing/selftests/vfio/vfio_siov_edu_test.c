@@ -364,11 +364,6 @@ FIXTURE_TEARDOWN_PARENT(siov)
 	parent_teardown(_metadata, self->saved_driver);
 }
 
-#define NEED_SIOV() do {						\
-	if (!siov_expected())						\
-		SKIP(return, "virtual devices are expected to be refused"); \
-} while (0)
-
 /* Where the parent has no IMS domain, no virtual device can be created */
 TEST_F(siov, refused)
 {
@@ -400,7 +395,8 @@ TEST_F(siov, create_remove)
 	size_t i;
 	int fd;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	siov_edu_parent_attr(path, sizeof(path), parent_bdf, "create");
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -452,7 +448,8 @@ TEST_F(siov, device_info)
 	u64 big;
 	int i;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 5, NVEC);
 	d = v->device;
@@ -554,7 +551,8 @@ TEST_F(siov, irq_info)
 	struct vfio_irq_info info;
 	struct vdev *v;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 1, NVEC);
 
@@ -594,7 +592,8 @@ TEST_F_TIMEOUT(siov, doorbell_per_vector, SIOV_TEST_TIMEOUT)
 	struct vdev *v;
 	int k;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 3, NVEC);
 	ASSERT_EQ(0, msix_set(v, 0, NVEC));
@@ -629,7 +628,8 @@ TEST_F_TIMEOUT(siov, enable_disable, SIOV_TEST_TIMEOUT)
 	struct vdev *v;
 	int k;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 4, NVEC);
 	ASSERT_EQ(0, ims_lines(v->match, NULL, -1));
@@ -685,7 +685,8 @@ TEST_F_TIMEOUT(siov, admin, SIOV_TEST_TIMEOUT)
 	struct vdev *v;
 	int i;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 6, NVEC);
 	ASSERT_EQ(0, msix_set(v, 0, NVEC));
@@ -756,7 +757,8 @@ TEST_F_TIMEOUT(siov, add_while_firing, SIOV_TEST_TIMEOUT)
 	struct vdev *v;
 	int k;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 8, NVEC);
 	f.v = v;
@@ -841,7 +843,8 @@ TEST_F_TIMEOUT(siov, mask_unmask, SIOV_TEST_TIMEOUT)
 	struct vdev *v;
 	int other;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 9, NVEC);
 	ASSERT_EQ(0, msix_set(v, 0, NVEC));
@@ -902,14 +905,14 @@ TEST_F_TIMEOUT(siov, mask_errno, SIOV_TEST_TIMEOUT)
 	size_t i;
 	int fd;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 10, NVEC);
 
 	/* MSI-X not enabled */
-	for (i = 0; i < ARRAY_SIZE(actions); i++) {
+	for (i = 0; i < ARRAY_SIZE(actions); i++)
 		ASSERT_EQ(-EINVAL, mask(v, actions[i], 0, 1));
-	}
 
 	/* Vectors 0..3 have an eventfd, 4..7 not */
 	ASSERT_EQ(0, msix_set(v, 0, 4));
@@ -953,7 +956,8 @@ TEST_F_TIMEOUT(siov, close_while_firing, SIOV_TEST_TIMEOUT)
 	struct vdev *v;
 	int k, round;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	ASSERT_EQ(0, siov_edu_create(parent_bdf, 11, NVEC));
 	for (round = 0; round < 2; round++) {
@@ -1017,7 +1021,8 @@ TEST_F_TIMEOUT(siov, remove_while_open, SIOV_TEST_TIMEOUT)
 	struct vdev *v, *w;
 	pid_t pid;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 12, NVEC);
 	w = vdev_new(self->iommu, 13, NVEC);
@@ -1061,7 +1066,8 @@ TEST_F_TIMEOUT(siov, unbind_while_open, SIOV_TEST_TIMEOUT)
 	struct vdev *v;
 	pid_t pid;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	v = vdev_new(self->iommu, 14, NVEC);
 	ASSERT_EQ(0, siov_edu_create(parent_bdf, 15, NVEC));
@@ -1089,7 +1095,8 @@ TEST_F_TIMEOUT(siov, two_isolated, SIOV_TEST_TIMEOUT)
 	struct vdev *a, *b;
 	int k;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	a = vdev_new(self->iommu, 16, NVEC);
 	b = vdev_new(self->iommu, 17, NVEC);
@@ -1157,7 +1164,8 @@ TEST_F_TIMEOUT(siov_scale, vdevs_64x64, SCALE_TIMEOUT)
 	long events;
 	int i, k;
 
-	NEED_SIOV();
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
 
 	/* An eventfd per vector: 4160 fds and more */
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
@@ -1181,15 +1189,13 @@ TEST_F_TIMEOUT(siov_scale, vdevs_64x64, SCALE_TIMEOUT)
 		ASSERT_EQ(0, vdev_reg(v[i], SIOV_EDU_DROPPED));
 	}
 	/* Each exactly once, nowhere else */
-	for (i = 0; i < SCALE_VDEVS; i++) {
+	for (i = 0; i < SCALE_VDEVS; i++)
 		ASSERT_QUIET(v[i]);
-	}
 	ASSERT_EQ(SCALE_VDEVS * (SCALE_NVEC - 1), ims_lines(NULL, &events, 1));
 	ASSERT_EQ(SCALE_VDEVS * (SCALE_NVEC - 1), events);
 
-	for (i = 0; i < SCALE_VDEVS; i++) {
+	for (i = 0; i < SCALE_VDEVS; i++)
 		ASSERT_EQ(0, msix_disable(v[i]));
-	}
 	ASSERT_EQ(0, ims_lines(NULL, NULL, -1));
 
 	for (i = 0; i < SCALE_VDEVS; i++)
