@@ -416,6 +416,7 @@ static int virtual_devices(const char *edu)
 		siov_edu_vdev_path(v->path, sizeof(v->path), v->id);
 		v->name = sysfs_device_name(v->path);
 		v->device = vfio_pci_device_init(v->path, iommu);
+		vfio_pci_cmd_set(v->device, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 		list_irqs(v->device, v->name, true);
 
 		/* The VMM: an eventfd per vector, MSI-X enabled on all of them */
