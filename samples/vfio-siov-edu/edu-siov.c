@@ -28,9 +28,13 @@
  *    create and remove writes in progress, then every remaining virtual
  *    device is removed, then the IMS domain goes (devm order, set up in
  *    edu_siov_init()). Nothing can create a device after teardown started.
+ *    The devices are removed in parallel, each by its own work item
+ *    (edu_siov_dev::remove_work), so every user is asked at once.
  */
+#include <linux/atomic.h>
 #include <linux/auxiliary_bus.h>
 #include <linux/cleanup.h>
+#include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -38,6 +42,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "edu-ims.h"
@@ -54,6 +59,36 @@ MODULE_PARM_DESC(vectors, "MSI-X vectors of the virtual devices created at probe
 static void edu_siov_dev_release(struct device *dev)
 {
 	kfree(to_edu_siov_dev(to_auxiliary_dev(dev)));
+}
+
+/* Delete a device marked removing: blocks until its user closed it */
+static void edu_siov_destroy(struct edu_ims *edu, struct edu_siov_dev *sdev)
+{
+	auxiliary_device_delete(&sdev->adev);
+	scoped_guard(mutex, &edu->vdev_lock)
+		xa_erase(&edu->vdevs, sdev->adev.id);
+	auxiliary_device_uninit(&sdev->adev);
+}
+
+/**
+ * struct edu_siov_teardown - The virtual devices a parent unbind waits for
+ * @pending:	Removals not finished, plus one while they are being started
+ * @done:	Completed when the last one finished
+ */
+struct edu_siov_teardown {
+	atomic_t		pending;
+	struct completion	done;
+};
+
+static void edu_siov_remove_work(struct work_struct *work)
+{
+	struct edu_siov_dev *sdev = container_of(work, struct edu_siov_dev, remove_work);
+	struct edu_siov_teardown *teardown = sdev->teardown;
+
+	/* Frees @sdev */
+	edu_siov_destroy(sdev->edu, sdev);
+	if (atomic_dec_and_test(&teardown->pending))
+		complete(&teardown->done);
 }
 
 static int edu_siov_create_locked(struct edu_ims *edu, u32 id, unsigned int nvec)
@@ -78,6 +113,7 @@ static int edu_siov_create_locked(struct edu_ims *edu, u32 id, unsigned int nvec
 	new->adev.id = id;
 	new->adev.dev.parent = &edu->pdev->dev;
 	new->adev.dev.release = edu_siov_dev_release;
+	INIT_WORK(&new->remove_work, edu_siov_remove_work);
 
 	ret = xa_insert(&edu->vdevs, id, new, GFP_KERNEL);
 	if (ret)
@@ -101,15 +137,6 @@ static int edu_siov_create_locked(struct edu_ims *edu, u32 id, unsigned int nvec
 	return 0;
 }
 
-/* Delete a device marked removing: blocks until its user closed it */
-static void edu_siov_destroy(struct edu_ims *edu, struct edu_siov_dev *sdev)
-{
-	auxiliary_device_delete(&sdev->adev);
-	scoped_guard(mutex, &edu->vdev_lock)
-		xa_erase(&edu->vdevs, sdev->adev.id);
-	auxiliary_device_uninit(&sdev->adev);
-}
-
 static int edu_siov_remove(struct edu_ims *edu, u32 id)
 {
 	struct edu_siov_dev *sdev;
@@ -124,23 +151,29 @@ static int edu_siov_remove(struct edu_ims *edu, u32 id)
 	return 0;
 }
 
-/* Parent unbind: the sysfs group is gone, nothing creates or removes now */
+/*
+ * Parent unbind: the sysfs group is gone, nothing creates or removes a
+ * device any more. Remove them all at once, so that the user of every open
+ * one gets its REQ now rather than after the others were closed.
+ */
 static void edu_siov_remove_all(void *data)
 {
+	struct edu_siov_teardown teardown = { .pending = ATOMIC_INIT(1) };
 	struct edu_ims *edu = data;
 	struct edu_siov_dev *sdev;
-	unsigned long id = 0;
+	unsigned long id;
 
-	for (;;) {
-		scoped_guard(mutex, &edu->vdev_lock) {
-			sdev = xa_find(&edu->vdevs, &id, ULONG_MAX, XA_PRESENT);
-			if (sdev)
-				sdev->removing = true;
+	init_completion(&teardown.done);
+	scoped_guard(mutex, &edu->vdev_lock) {
+		xa_for_each(&edu->vdevs, id, sdev) {
+			sdev->removing = true;
+			sdev->teardown = &teardown;
+			atomic_inc(&teardown.pending);
+			queue_work(system_dfl_long_wq, &sdev->remove_work);
 		}
-		if (!sdev)
-			break;
-		edu_siov_destroy(edu, sdev);
 	}
+	if (!atomic_dec_and_test(&teardown.pending))
+		wait_for_completion(&teardown.done);
 	xa_destroy(&edu->vdevs);
 }
 

@@ -7,8 +7,10 @@
 
 #include <linux/auxiliary_bus.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct edu_ims;
+struct edu_siov_teardown;
 
 /* Auxiliary device name: vfio_siov_edu.vdev.<id> */
 #define EDU_SIOV_ADEV_NAME	"vdev"
@@ -23,6 +25,10 @@ struct edu_ims;
  * @nvec:	Number of MSI-X vectors; constant
  * @removing:	Removal has started: the id stays taken until @adev is
  *		deleted; edu_ims::vdev_lock
+ * @remove_work: Removes the device when the parent unbinds, alongside the
+ *		others
+ * @teardown:	The parent unbind waiting for @remove_work; set with
+ *		@removing
  *
  * Allocated and published by the parent (edu-siov.c), freed by the
  * release of @adev once the last reference is gone.
@@ -32,6 +38,8 @@ struct edu_siov_dev {
 	struct edu_ims		*edu;
 	unsigned int		nvec;
 	bool			removing;
+	struct work_struct	remove_work;
+	struct edu_siov_teardown *teardown;
 };
 
 static inline struct edu_siov_dev *to_edu_siov_dev(struct auxiliary_device *adev)
