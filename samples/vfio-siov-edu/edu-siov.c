@@ -10,10 +10,11 @@
  * the module parameters vdevs and vectors at probe, and all of them when
  * the parent unbinds. docs/siov-edu.rst is the contract.
  *
- * Removing a virtual device deletes its auxiliary device, which unbinds
- * the VFIO device: vfio_unregister_group_dev() signals the user's REQ
+ * Removing a virtual device unbinds its VFIO device, then deletes its
+ * auxiliary device: vfio_unregister_group_dev() signals the user's REQ
  * eventfd and waits until the device is closed. So removal can block for
- * as long as the user keeps the device open.
+ * as long as the user keeps the device open; the auxiliary device stays
+ * visible until then.
  *
  * Locking rules:
  *  - edu_ims::vdev_lock (mutex) protects edu_ims::vdevs and
@@ -64,6 +65,12 @@ static void edu_siov_dev_release(struct device *dev)
 /* Delete a device marked removing: blocks until its user closed it */
 static void edu_siov_destroy(struct edu_ims *edu, struct edu_siov_dev *sdev)
 {
+	/*
+	 * Unbind the VFIO device first, as PCI removal stops a device before
+	 * it deletes it: the device stays in sysfs while its user is asked to
+	 * release it (REQ) and until it did.
+	 */
+	device_release_driver(&sdev->adev.dev);
 	auxiliary_device_delete(&sdev->adev);
 	scoped_guard(mutex, &edu->vdev_lock)
 		xa_erase(&edu->vdevs, sdev->adev.id);
