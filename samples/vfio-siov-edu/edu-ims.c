@@ -17,12 +17,19 @@
  * latches a fire as pending and sends it once on unmask, like MSI-X.
  * Fires of an entry which are still queued coalesce, like an edge.
  *
+ * The module also hands out virtual devices of the edu device (SIOV
+ * slices), VFIO devices whose MSI-X vectors are IMS entries of this
+ * device: edu-siov.c creates them, edu-vdev.c is their driver. This file
+ * is the parent: the PCI driver, the IMS domain and the message sending
+ * they use (edu_ims_fire(), edu_ims_quiesce_irq()).
+ *
  * Locking rules:
  *  - edu_ims::slot_lock (raw spinlock) protects the entries and the queue;
  *    the IMS chip callbacks take it under the interrupt descriptor lock,
  *    edu_ims_fire() takes it from any context.
  *  - edu_ims::dma_lock (mutex) serialises the DMA engine; the fire work
  *    holds it while it sends. It is never taken under slot_lock.
+ *  - edu_ims::vdev_lock (mutex): see edu-siov.c.
  */
 #include <linux/bitmap.h>
 #include <linux/cleanup.h>
@@ -36,6 +43,7 @@
 #include <linux/pci-ims.h>
 
 #include "edu-ims.h"
+#include "edu-siov.h"
 
 #define EDU_DRV_NAME		"vfio-siov-edu"
 
@@ -261,6 +269,27 @@ void edu_ims_quiesce(struct edu_ims *edu)
 }
 
 /**
+ * edu_ims_quiesce_irq - Silence one IMS entry before its interrupt goes
+ * @edu:	The edu device
+ * @index:	The IMS index, below edu_ims::nr_slots
+ *
+ * Masks the entry, drops a queued or latched message of it and waits for
+ * a message of it the DMA engine may be sending. On return the device
+ * sends nothing for the entry until its interrupt is started again.
+ *
+ * Context: Process context, may sleep for the DMA transfers.
+ */
+void edu_ims_quiesce_irq(struct edu_ims *edu, unsigned int index)
+{
+	scoped_guard(raw_spinlock_irqsave, &edu->slot_lock) {
+		__clear_bit(index, edu->queued);
+		edu->slots[index].masked = true;
+		edu->slots[index].pending = false;
+	}
+	edu_ims_quiesce(edu);
+}
+
+/**
  * edu_ims_alloc_irq - Allocate an IMS interrupt of the edu device
  * @edu:	The edu device
  * @index:	The IMS index, or %MSI_ANY_INDEX
@@ -285,19 +314,14 @@ struct msi_map edu_ims_alloc_irq(struct edu_ims *edu, unsigned int index, u64 co
  * @map:	The mapping from edu_ims_alloc_irq()
  * @dev_id:	The handler's cookie given to request_irq()
  *
- * The entry is masked and its queue drained before the interrupt is torn
- * down, so no message of it is in flight once the remapping entry goes.
+ * The entry is quiesced (edu_ims_quiesce_irq()) before the interrupt is
+ * torn down, so no message of it is in flight once the remapping entry goes.
  *
  * Context: Process context, may sleep for the DMA transfers.
  */
 void edu_ims_free_irq(struct edu_ims *edu, struct msi_map map, void *dev_id)
 {
-	scoped_guard(raw_spinlock_irqsave, &edu->slot_lock) {
-		__clear_bit(map.index, edu->queued);
-		edu->slots[map.index].masked = true;
-		edu->slots[map.index].pending = false;
-	}
-	edu_ims_quiesce(edu);
+	edu_ims_quiesce_irq(edu, map.index);
 	free_irq(map.virq, dev_id);
 	pci_ims_free_irq(edu->pdev, map);
 }
@@ -415,6 +439,8 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_WORK(&edu->fire_work, edu_fire_work);
 	mutex_init(&edu->dma_lock);
 	init_completion(&edu->dma_done);
+	mutex_init(&edu->vdev_lock);
+	xa_init(&edu->vdevs);
 
 	edu->slots = devm_kcalloc(dev, edu->nr_slots, sizeof(*edu->slots), GFP_KERNEL);
 	edu->queued = devm_bitmap_zalloc(dev, edu->nr_slots, GFP_KERNEL);
@@ -439,7 +465,12 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 
-	return edu_ims_test_init(edu);
+	ret = edu_ims_test_init(edu);
+	if (ret)
+		return ret;
+
+	/* Virtual devices go before everything above when the driver unbinds */
+	return edu_siov_init(edu);
 }
 
 static const struct pci_device_id edu_ids[] = {
@@ -454,7 +485,29 @@ static struct pci_driver edu_driver = {
 	.id_table	= edu_ids,
 	.probe		= edu_probe,
 };
-module_pci_driver(edu_driver);
 
-MODULE_DESCRIPTION("edu SIOV reference driver: PCI/IMS parent");
+static int __init edu_init(void)
+{
+	int ret;
+
+	/* The virtual devices' driver is there before any parent creates one */
+	ret = edu_vdev_driver_register();
+	if (ret)
+		return ret;
+
+	ret = pci_register_driver(&edu_driver);
+	if (ret)
+		edu_vdev_driver_unregister();
+	return ret;
+}
+module_init(edu_init);
+
+static void __exit edu_exit(void)
+{
+	pci_unregister_driver(&edu_driver);
+	edu_vdev_driver_unregister();
+}
+module_exit(edu_exit);
+
+MODULE_DESCRIPTION("edu SIOV reference driver: PCI/IMS parent and virtual devices");
 MODULE_LICENSE("GPL");

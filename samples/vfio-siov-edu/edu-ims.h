@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 struct dentry;
 struct pci_dev;
@@ -61,6 +62,10 @@ struct edu_ims_slot {
  * @buf_next:	The next buffer word to replace
  *
  * @test:	The debugfs test hook, if built
+ *
+ * @vdev_lock:	Serialises the creation and removal of virtual devices
+ *		(edu-siov.c); protects @vdevs
+ * @vdevs:	The virtual devices (struct edu_siov_dev), by id
  */
 struct edu_ims {
 	struct pci_dev		*pdev;
@@ -82,6 +87,9 @@ struct edu_ims {
 	unsigned int		buf_next;
 
 	struct edu_ims_test	*test;
+
+	struct mutex		vdev_lock;	/* serialises vdev create/remove */
+	struct xarray		vdevs;
 };
 
 int edu_ims_fire(struct edu_ims *edu, unsigned int index);
@@ -89,6 +97,7 @@ bool edu_ims_pending(struct edu_ims *edu, unsigned int index);
 bool edu_ims_masked(struct edu_ims *edu, unsigned int index);
 u64 edu_ims_cookie(struct edu_ims *edu, unsigned int index);
 void edu_ims_quiesce(struct edu_ims *edu);
+void edu_ims_quiesce_irq(struct edu_ims *edu, unsigned int index);
 struct msi_map edu_ims_alloc_irq(struct edu_ims *edu, unsigned int index, u64 cookie);
 void edu_ims_free_irq(struct edu_ims *edu, struct msi_map map, void *dev_id);
 
