@@ -28,7 +28,9 @@
  *    the IMS chip callbacks take it under the interrupt descriptor lock,
  *    edu_ims_fire() takes it from any context.
  *  - edu_ims::dma_lock (mutex) serialises the DMA engine; the fire work
- *    holds it while it sends. It is never taken under slot_lock.
+ *    takes a message and sends it under it, one message per hold, so
+ *    holding it once waits for the message in flight. It is never taken
+ *    under slot_lock.
  *  - edu_ims::vdev_lock (mutex): see edu-siov.c.
  */
 #include <linux/bitmap.h>
@@ -151,16 +153,33 @@ static void edu_queue_locked(struct edu_ims *edu, unsigned int index)
 	queue_work(system_dfl_long_wq, &edu->fire_work);
 }
 
-/* Take the next queued message which may be sent; latch those masked */
-static bool edu_next_msg(struct edu_ims *edu, unsigned int *index, u64 *addr, u32 *data)
+/*
+ * Take the next queued message which may be sent; latch those masked.
+ * Round robin from the entry after the last one taken, so that an entry
+ * fired over and over cannot starve the others.
+ */
+static bool edu_next_msg_locked(struct edu_ims *edu, unsigned int *index, u64 *addr,
+				u32 *data)
 {
+	struct edu_ims_slot *slot;
 	unsigned int i;
 
+	lockdep_assert_held(&edu->dma_lock);
 	guard(raw_spinlock_irqsave)(&edu->slot_lock);
-	for_each_set_bit(i, edu->queued, edu->nr_slots) {
-		struct edu_ims_slot *slot = &edu->slots[i];
+
+	for (;;) {
+		i = find_next_bit(edu->queued, edu->nr_slots, edu->fire_next);
+		if (i >= edu->nr_slots) {
+			if (!edu->fire_next)
+				return false;
+			/* Wrap around */
+			edu->fire_next = 0;
+			continue;
+		}
 
 		__clear_bit(i, edu->queued);
+		edu->fire_next = i + 1;
+		slot = &edu->slots[i];
 		if (slot->masked) {
 			slot->pending = true;
 			continue;
@@ -174,19 +193,28 @@ static bool edu_next_msg(struct edu_ims *edu, unsigned int *index, u64 *addr, u3
 		*data = slot->data;
 		return true;
 	}
-	return false;
 }
 
-static void edu_fire_work(struct work_struct *work)
+/* One message per hold of dma_lock: see edu_ims_quiesce_irq() */
+static bool edu_send_next_msg(struct edu_ims *edu)
 {
-	struct edu_ims *edu = container_of(work, struct edu_ims, fire_work);
 	unsigned int index;
 	u64 addr;
 	u32 data;
 
 	guard(mutex)(&edu->dma_lock);
-	while (edu_next_msg(edu, &index, &addr, &data))
-		edu_send_msg_locked(edu, index, addr, data);
+	if (!edu_next_msg_locked(edu, &index, &addr, &data))
+		return false;
+	edu_send_msg_locked(edu, index, addr, data);
+	return true;
+}
+
+static void edu_fire_work(struct work_struct *work)
+{
+	struct edu_ims *edu = container_of(work, struct edu_ims, fire_work);
+
+	while (edu_send_next_msg(edu))
+		;
 }
 
 /**
@@ -275,7 +303,8 @@ void edu_ims_quiesce(struct edu_ims *edu)
  *
  * Masks the entry, drops a queued or latched message of it and waits for
  * a message of it the DMA engine may be sending. On return the device
- * sends nothing for the entry until its interrupt is started again.
+ * sends nothing for the entry until its interrupt is started again. The
+ * wait is bounded by one DMA transfer, however busy the other entries are.
  *
  * Context: Process context, may sleep for the DMA transfers.
  */
@@ -286,7 +315,13 @@ void edu_ims_quiesce_irq(struct edu_ims *edu, unsigned int index)
 		edu->slots[index].masked = true;
 		edu->slots[index].pending = false;
 	}
-	edu_ims_quiesce(edu);
+	/*
+	 * A message of the entry taken before it was masked is sent under
+	 * dma_lock: wait for that one only, not for the messages of other
+	 * entries, which other virtual devices may keep queueing.
+	 */
+	mutex_lock(&edu->dma_lock);
+	mutex_unlock(&edu->dma_lock);
 }
 
 /**

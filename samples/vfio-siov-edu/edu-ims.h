@@ -45,10 +45,13 @@ struct edu_ims_slot {
  * @ims_status:	Result of pci_create_ims_domain(): 0 or a negative errno
  * @nr_slots:	Number of IMS entries, the IMS domain's size
  *
- * @slot_lock:	Protects @slots and @queued. A raw spinlock: the IMS chip
- *		callbacks take it under the interrupt descriptor lock.
+ * @slot_lock:	Protects @slots, @queued and @fire_next. A raw spinlock:
+ *		the IMS chip callbacks take it under the interrupt descriptor
+ *		lock.
  * @slots:	The IMS entries
  * @queued:	Bitmap of entries whose message waits for the DMA engine
+ * @fire_next:	Where the fire work looks for the next queued entry (round
+ *		robin)
  * @fire_work:	Sends the queued messages, one DMA at a time
  *
  * @dma_lock:	Serialises the DMA engine; protects @stage, @bufval,
@@ -76,6 +79,7 @@ struct edu_ims {
 	raw_spinlock_t		slot_lock;
 	struct edu_ims_slot	*slots;
 	unsigned long		*queued;
+	unsigned int		fire_next;
 	struct work_struct	fire_work;
 
 	struct mutex		dma_lock;	/* serialises the DMA engine */
