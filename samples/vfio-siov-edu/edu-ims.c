@@ -17,12 +17,21 @@
  * latches a fire as pending and sends it once on unmask, like MSI-X.
  * Fires of an entry which are still queued coalesce, like an edge.
  *
+ * The module also hands out virtual devices of the edu device (SIOV
+ * slices), VFIO devices whose MSI-X vectors are IMS entries of this
+ * device: edu-siov.c creates them, edu-vdev.c is their driver. This file
+ * is the parent: the PCI driver, the IMS domain and the message sending
+ * they use (edu_ims_fire(), edu_ims_quiesce_irq()).
+ *
  * Locking rules:
  *  - edu_ims::slot_lock (raw spinlock) protects the entries and the queue;
  *    the IMS chip callbacks take it under the interrupt descriptor lock,
  *    edu_ims_fire() takes it from any context.
  *  - edu_ims::dma_lock (mutex) serialises the DMA engine; the fire work
- *    holds it while it sends. It is never taken under slot_lock.
+ *    takes a message and sends it under it, one message per hold, so
+ *    holding it once waits for the message in flight. It is never taken
+ *    under slot_lock.
+ *  - edu_ims::vdev_lock (mutex): see edu-siov.c.
  */
 #include <linux/bitmap.h>
 #include <linux/cleanup.h>
@@ -36,6 +45,7 @@
 #include <linux/pci-ims.h>
 
 #include "edu-ims.h"
+#include "edu-siov.h"
 
 #define EDU_DRV_NAME		"vfio-siov-edu"
 
@@ -143,16 +153,33 @@ static void edu_queue_locked(struct edu_ims *edu, unsigned int index)
 	queue_work(system_dfl_long_wq, &edu->fire_work);
 }
 
-/* Take the next queued message which may be sent; latch those masked */
-static bool edu_next_msg(struct edu_ims *edu, unsigned int *index, u64 *addr, u32 *data)
+/*
+ * Take the next queued message which may be sent; latch those masked.
+ * Round robin from the entry after the last one taken, so that an entry
+ * fired over and over cannot starve the others.
+ */
+static bool edu_next_msg_locked(struct edu_ims *edu, unsigned int *index, u64 *addr,
+				u32 *data)
 {
+	struct edu_ims_slot *slot;
 	unsigned int i;
 
+	lockdep_assert_held(&edu->dma_lock);
 	guard(raw_spinlock_irqsave)(&edu->slot_lock);
-	for_each_set_bit(i, edu->queued, edu->nr_slots) {
-		struct edu_ims_slot *slot = &edu->slots[i];
+
+	for (;;) {
+		i = find_next_bit(edu->queued, edu->nr_slots, edu->fire_next);
+		if (i >= edu->nr_slots) {
+			if (!edu->fire_next)
+				return false;
+			/* Wrap around */
+			edu->fire_next = 0;
+			continue;
+		}
 
 		__clear_bit(i, edu->queued);
+		edu->fire_next = i + 1;
+		slot = &edu->slots[i];
 		if (slot->masked) {
 			slot->pending = true;
 			continue;
@@ -166,19 +193,28 @@ static bool edu_next_msg(struct edu_ims *edu, unsigned int *index, u64 *addr, u3
 		*data = slot->data;
 		return true;
 	}
-	return false;
 }
 
-static void edu_fire_work(struct work_struct *work)
+/* One message per hold of dma_lock: see edu_ims_quiesce_irq() */
+static bool edu_send_next_msg(struct edu_ims *edu)
 {
-	struct edu_ims *edu = container_of(work, struct edu_ims, fire_work);
 	unsigned int index;
 	u64 addr;
 	u32 data;
 
 	guard(mutex)(&edu->dma_lock);
-	while (edu_next_msg(edu, &index, &addr, &data))
-		edu_send_msg_locked(edu, index, addr, data);
+	if (!edu_next_msg_locked(edu, &index, &addr, &data))
+		return false;
+	edu_send_msg_locked(edu, index, addr, data);
+	return true;
+}
+
+static void edu_fire_work(struct work_struct *work)
+{
+	struct edu_ims *edu = container_of(work, struct edu_ims, fire_work);
+
+	while (edu_send_next_msg(edu))
+		;
 }
 
 /**
@@ -261,6 +297,34 @@ void edu_ims_quiesce(struct edu_ims *edu)
 }
 
 /**
+ * edu_ims_quiesce_irq - Silence one IMS entry before its interrupt goes
+ * @edu:	The edu device
+ * @index:	The IMS index, below edu_ims::nr_slots
+ *
+ * Masks the entry, drops a queued or latched message of it and waits for
+ * a message of it the DMA engine may be sending. On return the device
+ * sends nothing for the entry until its interrupt is started again. The
+ * wait is bounded by one DMA transfer, however busy the other entries are.
+ *
+ * Context: Process context, may sleep for the DMA transfers.
+ */
+void edu_ims_quiesce_irq(struct edu_ims *edu, unsigned int index)
+{
+	scoped_guard(raw_spinlock_irqsave, &edu->slot_lock) {
+		__clear_bit(index, edu->queued);
+		edu->slots[index].masked = true;
+		edu->slots[index].pending = false;
+	}
+	/*
+	 * A message of the entry taken before it was masked is sent under
+	 * dma_lock: wait for that one only, not for the messages of other
+	 * entries, which other virtual devices may keep queueing.
+	 */
+	mutex_lock(&edu->dma_lock);
+	mutex_unlock(&edu->dma_lock);
+}
+
+/**
  * edu_ims_alloc_irq - Allocate an IMS interrupt of the edu device
  * @edu:	The edu device
  * @index:	The IMS index, or %MSI_ANY_INDEX
@@ -285,19 +349,14 @@ struct msi_map edu_ims_alloc_irq(struct edu_ims *edu, unsigned int index, u64 co
  * @map:	The mapping from edu_ims_alloc_irq()
  * @dev_id:	The handler's cookie given to request_irq()
  *
- * The entry is masked and its queue drained before the interrupt is torn
- * down, so no message of it is in flight once the remapping entry goes.
+ * The entry is quiesced (edu_ims_quiesce_irq()) before the interrupt is
+ * torn down, so no message of it is in flight once the remapping entry goes.
  *
  * Context: Process context, may sleep for the DMA transfers.
  */
 void edu_ims_free_irq(struct edu_ims *edu, struct msi_map map, void *dev_id)
 {
-	scoped_guard(raw_spinlock_irqsave, &edu->slot_lock) {
-		__clear_bit(map.index, edu->queued);
-		edu->slots[map.index].masked = true;
-		edu->slots[map.index].pending = false;
-	}
-	edu_ims_quiesce(edu);
+	edu_ims_quiesce_irq(edu, map.index);
 	free_irq(map.virq, dev_id);
 	pci_ims_free_irq(edu->pdev, map);
 }
@@ -415,6 +474,8 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_WORK(&edu->fire_work, edu_fire_work);
 	mutex_init(&edu->dma_lock);
 	init_completion(&edu->dma_done);
+	mutex_init(&edu->vdev_lock);
+	xa_init(&edu->vdevs);
 
 	edu->slots = devm_kcalloc(dev, edu->nr_slots, sizeof(*edu->slots), GFP_KERNEL);
 	edu->queued = devm_bitmap_zalloc(dev, edu->nr_slots, GFP_KERNEL);
@@ -439,7 +500,12 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 
-	return edu_ims_test_init(edu);
+	ret = edu_ims_test_init(edu);
+	if (ret)
+		return ret;
+
+	/* Virtual devices go before everything above when the driver unbinds */
+	return edu_siov_init(edu);
 }
 
 static const struct pci_device_id edu_ids[] = {
@@ -454,7 +520,29 @@ static struct pci_driver edu_driver = {
 	.id_table	= edu_ids,
 	.probe		= edu_probe,
 };
-module_pci_driver(edu_driver);
 
-MODULE_DESCRIPTION("edu SIOV reference driver: PCI/IMS parent");
+static int __init edu_init(void)
+{
+	int ret;
+
+	/* The virtual devices' driver is there before any parent creates one */
+	ret = edu_vdev_driver_register();
+	if (ret)
+		return ret;
+
+	ret = pci_register_driver(&edu_driver);
+	if (ret)
+		edu_vdev_driver_unregister();
+	return ret;
+}
+module_init(edu_init);
+
+static void __exit edu_exit(void)
+{
+	pci_unregister_driver(&edu_driver);
+	edu_vdev_driver_unregister();
+}
+module_exit(edu_exit);
+
+MODULE_DESCRIPTION("edu SIOV reference driver: PCI/IMS parent and virtual devices");
 MODULE_LICENSE("GPL");

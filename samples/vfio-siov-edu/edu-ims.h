@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 struct dentry;
 struct pci_dev;
@@ -44,10 +45,13 @@ struct edu_ims_slot {
  * @ims_status:	Result of pci_create_ims_domain(): 0 or a negative errno
  * @nr_slots:	Number of IMS entries, the IMS domain's size
  *
- * @slot_lock:	Protects @slots and @queued. A raw spinlock: the IMS chip
- *		callbacks take it under the interrupt descriptor lock.
+ * @slot_lock:	Protects @slots, @queued and @fire_next. A raw spinlock:
+ *		the IMS chip callbacks take it under the interrupt descriptor
+ *		lock.
  * @slots:	The IMS entries
  * @queued:	Bitmap of entries whose message waits for the DMA engine
+ * @fire_next:	Where the fire work looks for the next queued entry (round
+ *		robin)
  * @fire_work:	Sends the queued messages, one DMA at a time
  *
  * @dma_lock:	Serialises the DMA engine; protects @stage, @bufval,
@@ -61,6 +65,10 @@ struct edu_ims_slot {
  * @buf_next:	The next buffer word to replace
  *
  * @test:	The debugfs test hook, if built
+ *
+ * @vdev_lock:	Serialises the creation and removal of virtual devices
+ *		(edu-siov.c); protects @vdevs
+ * @vdevs:	The virtual devices (struct edu_siov_dev), by id
  */
 struct edu_ims {
 	struct pci_dev		*pdev;
@@ -71,6 +79,7 @@ struct edu_ims {
 	raw_spinlock_t		slot_lock;
 	struct edu_ims_slot	*slots;
 	unsigned long		*queued;
+	unsigned int		fire_next;
 	struct work_struct	fire_work;
 
 	struct mutex		dma_lock;	/* serialises the DMA engine */
@@ -82,6 +91,9 @@ struct edu_ims {
 	unsigned int		buf_next;
 
 	struct edu_ims_test	*test;
+
+	struct mutex		vdev_lock;	/* serialises vdev create/remove */
+	struct xarray		vdevs;
 };
 
 int edu_ims_fire(struct edu_ims *edu, unsigned int index);
@@ -89,6 +101,7 @@ bool edu_ims_pending(struct edu_ims *edu, unsigned int index);
 bool edu_ims_masked(struct edu_ims *edu, unsigned int index);
 u64 edu_ims_cookie(struct edu_ims *edu, unsigned int index);
 void edu_ims_quiesce(struct edu_ims *edu);
+void edu_ims_quiesce_irq(struct edu_ims *edu, unsigned int index);
 struct msi_map edu_ims_alloc_irq(struct edu_ims *edu, unsigned int index, u64 cookie);
 void edu_ims_free_irq(struct edu_ims *edu, struct msi_map map, void *dev_id);
 
