@@ -11,8 +11,10 @@
  *
  *   vfio_irq_fuzz_test <kind> [<PCI address>]     (kind: edu, igb, mtty)
  *
- * Environment: FUZZ_SEED (replay: the seed is printed at start and on
- * failure), FUZZ_ITERS (number of operations, default 30000).
+ * FUZZ_SEED (replay: the seed is printed at start and on failure) and
+ * FUZZ_ITERS (operations, default 30000), from the environment or, in the
+ * 'make check' VM, from the kernel command line as vfio_intr.fuzz_seed= and
+ * vfio_intr.fuzz_iters= (VM_APPEND).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -108,8 +110,7 @@ static void log_op(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fail(const char *fmt, ...)
+static void __noreturn __printf(1, 2) fail(const char *fmt, ...)
 {
 	unsigned long i;
 	va_list ap;
@@ -261,7 +262,8 @@ static void model_reset(void)
 	F.m.active = NONE;
 	for (i = 0; i < MAXVEC; i++)
 		F.m.vec[i].efd = -1;
-	F.m.notify[0] = F.m.notify[1] = -1;
+	F.m.notify[0] = -1;
+	F.m.notify[1] = -1;
 }
 
 static void model_disable(void)
@@ -273,7 +275,9 @@ static void model_disable(void)
 		m->vec[i] = (struct mvec){ .efd = -1 };
 	m->active = NONE;
 	m->nvec = 0;
-	m->masked = m->pending = m->unmask_fd = false;
+	m->masked = false;
+	m->pending = false;
+	m->unmask_fd = false;
 }
 
 /* INTx unmask (user, or virtual INTx disable cleared). */
@@ -1005,7 +1009,8 @@ static void teardown_all(void)
 int main(int argc, char *argv[])
 {
 	static char before[1 << 16], after[1 << 16];
-	const char *env, *kind, *arg;
+	const char *kind, *arg;
+	u64 val;
 	unsigned long i, total = 0;
 	int nbefore, nafter;
 
@@ -1020,15 +1025,15 @@ int main(int argc, char *argv[])
 	ksft_print_header();
 	ksft_set_plan(1);
 
-	env = getenv("FUZZ_SEED");
-	F.seed = env ? strtoull(env, NULL, 0) :
-		 ((u64)time(NULL) << 20) ^ getpid();
+	if (!irq_test_param("FUZZ_SEED", "vfio_intr.fuzz_seed", &F.seed))
+		F.seed = ((u64)time(NULL) << 20) ^ getpid();
 	F.rng = F.seed ?: 1;
-	env = getenv("FUZZ_ITERS");
-	F.iters = env ? strtoul(env, NULL, 0) : 30000;
-	printf("# seed %llu (replay: FUZZ_SEED=%llu), %lu operations\n",
+	if (!irq_test_param("FUZZ_ITERS", "vfio_intr.fuzz_iters", &val))
+		val = 30000;
+	F.iters = val;
+	printf("# seed %llu (replay: FUZZ_SEED=%llu, or VM_APPEND=vfio_intr.fuzz_seed=%llu), %lu operations\n",
 	       (unsigned long long)F.seed, (unsigned long long)F.seed,
-	       F.iters);
+	       (unsigned long long)F.seed, F.iters);
 
 	nbefore = irq_proc_lines(before, sizeof(before));
 	irq_dev_open(&F.dev, kind, arg);
@@ -1084,8 +1089,9 @@ int main(int argc, char *argv[])
 		ksft_exit_fail();
 	}
 
-	printf("# %lu ioctls (%lu SET_IRQS ok, %lu failed; %lu GET_IRQ_INFO), %lu device interrupts, %lu signals (%lu counted), %lu resets, %lu reopens, %lu INTx-disable writes, %lu /proc checks\n",
-	       F.calls, F.set_ok, F.set_err, F.info_calls, F.fires,
+	printf("# %lu ioctls (%lu SET_IRQS ok, %lu failed; %lu GET_IRQ_INFO), %lu device interrupts\n",
+	       F.calls, F.set_ok, F.set_err, F.info_calls, F.fires);
+	printf("# %lu signals (%lu counted), %lu resets, %lu reopens, %lu INTx-disable writes, %lu /proc checks\n",
 	       F.signals, total, F.resets, F.reopens, F.disintx,
 	       F.proc_checks);
 	printf("# errnos:");

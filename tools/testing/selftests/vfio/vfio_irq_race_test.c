@@ -20,7 +20,10 @@
  *
  *   vfio_irq_race_test <kind> [<PCI address>]     (kind: edu, igb, mtty)
  *
- * RACE_SEED and RACE_SCALE (percent of the default work, default 100).
+ * RACE_SEED and RACE_SCALE (percent of the default work, default 100), from
+ * the environment or the kernel command line (vfio_intr.race_seed=,
+ * vfio_intr.race_scale=).  The interleaving is not reproducible; the seed
+ * only fixes each thread's sequence of requests.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -320,7 +323,7 @@ int main(int argc, char *argv[])
 {
 	static char before[1 << 16], after[1 << 16];
 	struct timespec t0, t1;
-	const char *env;
+	u64 val;
 	int nbefore, nafter, i;
 	size_t k;
 
@@ -332,12 +335,10 @@ int main(int argc, char *argv[])
 	ksft_print_header();
 	ksft_set_plan(1);
 
-	env = getenv("RACE_SEED");
-	seed = env ? strtoull(env, NULL, 0) :
-	       ((u64)time(NULL) << 20) ^ getpid();
-	env = getenv("RACE_SCALE");
-	if (env)
-		scale = strtoul(env, NULL, 0);
+	if (!irq_test_param("RACE_SEED", "vfio_intr.race_seed", &seed))
+		seed = ((u64)time(NULL) << 20) ^ getpid();
+	if (irq_test_param("RACE_SCALE", "vfio_intr.race_scale", &val))
+		scale = val;
 	printf("# seed %llu (replay: RACE_SEED=%llu), scale %u%%\n",
 	       (unsigned long long)seed, (unsigned long long)seed, scale);
 

@@ -537,3 +537,29 @@ long irq_proc_count(const char *name)
 	fclose(f);
 	return total;
 }
+
+bool irq_test_param(const char *env, const char *key, u64 *val)
+{
+	char line[4096], *tok, *save;
+	size_t len = strlen(key);
+	const char *v = getenv(env);
+	bool found = false;
+	FILE *f;
+
+	if (v) {
+		*val = strtoull(v, NULL, 0);
+		return true;
+	}
+	f = fopen("/proc/cmdline", "r");
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f))
+		for (tok = strtok_r(line, " \t\n", &save); tok && !found;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			if (!strncmp(tok, key, len) && tok[len] == '=') {
+				*val = strtoull(tok + len + 1, NULL, 0);
+				found = true;
+			}
+	fclose(f);
+	return found;
+}
