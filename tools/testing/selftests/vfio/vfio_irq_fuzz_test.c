@@ -66,6 +66,8 @@ enum fd_class {
 struct mvec {
 	bool on;	/* set up (block) / enabled (INTx) */
 	int efd;	/* pool slot of the trigger, -1 for none */
+	bool masked;	/* block vector of a maskable index */
+	bool pending;	/* fired while masked */
 };
 
 /* The expected state of the device, upstream 7.3 semantics. */
@@ -445,9 +447,51 @@ static int model_block(const struct req *r, u32 index, u32 dtype)
 
 	if (m->active != index)
 		return -EINVAL;
+	for (i = 0; i < r->count; i++) {
+		struct mvec *mv = &m->vec[r->start + i];
+
+		if (!mv->on || !wants(r, i))
+			continue;
+		if (mv->masked)
+			mv->pending = true;
+		else
+			signal_slot(mv->efd);
+	}
+	return 0;
+}
+
+/*
+ * Per-vector MASK/UNMASK of a block index: virtual MSI-X only
+ * (VFIO_IRQ_INFO_MASKABLE), -ENOTTY on a PCI function as upstream.
+ */
+static int model_block_mask(const struct req *r, u32 dtype, u32 action)
+{
+	struct model *m = &F.m;
+	struct mvec *mv;
+	u32 i;
+
+	if (!(F.dev.info[r->index].flags & VFIO_IRQ_INFO_MASKABLE) ||
+	    dtype == VFIO_IRQ_SET_DATA_EVENTFD)
+		return -ENOTTY;
+	if (m->active != r->index || !r->count)
+		return -EINVAL;
 	for (i = 0; i < r->count; i++)
-		if (m->vec[r->start + i].on && wants(r, i))
-			signal_slot(m->vec[r->start + i].efd);
+		if (wants(r, i) && !m->vec[r->start + i].on)
+			return -EINVAL;
+	for (i = 0; i < r->count; i++) {
+		mv = &m->vec[r->start + i];
+		if (!wants(r, i))
+			continue;
+		if (action == VFIO_IRQ_SET_ACTION_MASK) {
+			mv->masked = true;
+		} else if (mv->masked) {
+			mv->masked = false;
+			if (mv->pending) {
+				mv->pending = false;
+				signal_slot(mv->efd);
+			}
+		}
+	}
 	return 0;
 }
 
@@ -533,7 +577,7 @@ static int model_set_irqs(const struct req *r)
 	case MSI:
 	case MSIX:
 		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
-			return -ENOTTY;
+			return model_block_mask(r, dtype, action);
 		return model_block(r, r->index, dtype);
 	default:
 		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
@@ -854,6 +898,8 @@ static void op_fire(void)
 			m->masked = true;
 			slot = m->vec[0].efd;
 		}
+	} else if (m->vec[v].masked) {
+		m->vec[v].pending = true;
 	} else {
 		slot = m->vec[v].efd;
 	}
