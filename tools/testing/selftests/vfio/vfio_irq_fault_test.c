@@ -446,7 +446,8 @@ static int knob_rw(const char *path, char *old, size_t size, const char *new)
 		n = read(fd, old, size - 1);
 		old[n > 0 ? n : 0] = '\0';
 	}
-	n = pwrite(fd, new, strlen(new), 0);
+	/* simple_attr files are not seekable: write(), not pwrite() */
+	n = write(fd, new, strlen(new));
 	close(fd);
 	return n < 0 ? -errno : 0;
 }
@@ -462,6 +463,7 @@ int main(int argc, char *argv[])
 			argv[0]);
 		return KSFT_FAIL;
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	ksft_print_header();
 
 	failnth = open("/proc/thread-self/fail-nth", O_RDWR);
@@ -470,8 +472,9 @@ int main(int argc, char *argv[])
 			    knobs[i][1]))
 			break;
 	if (failnth < 0 || i < ARRAY_SIZE(knobs)) {
-		printf("# no fail-nth or fault injection debugfs (%s)\n",
-		       failnth < 0 ? "fail-nth" : knobs[i][0]);
+		printf("# no fail-nth or fault injection debugfs (%s: %s)\n",
+		       failnth < 0 ? "fail-nth" : knobs[i][0],
+		       strerror(errno));
 		if (req && atoi(req))
 			ksft_exit_fail_msg("fault injection required\n");
 		ksft_exit_skip("kernel without CONFIG_FAULT_INJECTION\n");

@@ -1068,6 +1068,7 @@ int main(int argc, char *argv[])
 	kind = argv[1];
 	arg = argc > 2 ? argv[2] : NULL;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	ksft_print_header();
 	ksft_set_plan(1);
 
@@ -1116,6 +1117,8 @@ int main(int argc, char *argv[])
 
 		if (!(F.op % 8))
 			check_counts();
+		if (F.op && !(F.op % 10000))
+			printf("# %lu operations, %lu ioctls\n", F.op, F.calls);
 		if (!(F.op % 512))
 			check_proc();
 	}

@@ -312,11 +312,11 @@ static void *reopen_thread(void *arg)
 }
 
 static struct worker workers[] = {
-	{ "setirqs-a", setirqs_thread, 1500 },
-	{ "setirqs-b", setirqs_thread, 1500 },
-	{ "fire", fire_thread, 1500 },
-	{ "config", config_thread, 300 },
-	{ "reopen", reopen_thread, 20 },
+	{ "setirqs-a", setirqs_thread, 3000 },
+	{ "setirqs-b", setirqs_thread, 3000 },
+	{ "fire", fire_thread, 3000 },
+	{ "config", config_thread, 600 },
+	{ "reopen", reopen_thread, 40 },
 };
 
 int main(int argc, char *argv[])
@@ -332,6 +332,7 @@ int main(int argc, char *argv[])
 			argv[0]);
 		return KSFT_FAIL;
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	ksft_print_header();
 	ksft_set_plan(1);
 

@@ -542,24 +542,25 @@ bool irq_test_param(const char *env, const char *key, u64 *val)
 {
 	char line[4096], *tok, *save;
 	size_t len = strlen(key);
-	const char *v = getenv(env);
-	bool found = false;
+	const char *v;
 	FILE *f;
 
-	if (v) {
-		*val = strtoull(v, NULL, 0);
-		return true;
-	}
+	/* the kernel command line first: it overrides tests.list */
 	f = fopen("/proc/cmdline", "r");
-	if (!f)
-		return false;
-	if (fgets(line, sizeof(line), f))
-		for (tok = strtok_r(line, " \t\n", &save); tok && !found;
-		     tok = strtok_r(NULL, " \t\n", &save))
-			if (!strncmp(tok, key, len) && tok[len] == '=') {
-				*val = strtoull(tok + len + 1, NULL, 0);
-				found = true;
-			}
-	fclose(f);
-	return found;
+	if (f && fgets(line, sizeof(line), f)) {
+		for (tok = strtok_r(line, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save)) {
+			if (strncmp(tok, key, len) || tok[len] != '=')
+				continue;
+			*val = strtoull(tok + len + 1, NULL, 0);
+			fclose(f);
+			return true;
+		}
+	}
+	if (f)
+		fclose(f);
+	v = getenv(env);
+	if (v)
+		*val = strtoull(v, NULL, 0);
+	return v;
 }

@@ -141,9 +141,9 @@ void irq_dev_irq_name(const struct irq_dev *dev, u32 index, u32 vector,
 		      char *buf, size_t size);
 
 /*
- * A test parameter: environment variable @env, else kernel command line
- * argument @key=<value> (how 'make check VM_APPEND=...' reaches a test in
- * the VM).  Returns false if neither is set.
+ * A test parameter: kernel command line argument @key=<value> (how
+ * 'make check VM_APPEND=...' reaches a test in the VM, overriding
+ * tests.list), else environment variable @env.  False if neither is set.
  */
 bool irq_test_param(const char *env, const char *key, u64 *val);
 
