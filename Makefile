@@ -57,8 +57,9 @@ demo: initramfs
 series: source
 	@scripts/series.sh
 
-lint: tree
+lint: kernel
 	@scripts/lint.sh
+	@scripts/sparse.sh
 
 clean:
 	rm -rf $(BUILD)/kobj $(BUILD)/selftests $(BUILD)/initramfs* $(BUILD)/series
