@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Races on the VFIO interrupt uAPI of one device, for a bounded amount of
+ * work (iteration counts, not wall time):
+ *
+ *   two threads   SET_IRQS enable / update / disable of INTx, MSI, MSI-X,
+ *                 INTx mask / unmask / unmask eventfd, ERR / REQ
+ *   one thread    device interrupts, loopback, GET_IRQ_INFO, unmask eventfd
+ *                 writes
+ *   one thread    VFIO_DEVICE_RESET and config-space writes: virtual INTx
+ *                 disable, MSI and MSI-X enable (and MSI-X mask-all) bits
+ *   one thread    close and reopen of the device fd (the last close really
+ *                 closes the device: nothing is mmap'ed)
+ *
+ * Pass: no kernel splat (the harness checks the log), no hang (timeout),
+ * every ioctl answers with an errno the uAPI can give, the device closes
+ * and /proc/interrupts is back to its starting set of lines; leaks of
+ * memory, eventfds or interrupts are found by the kmemleak scan at the end
+ * of the boot.
+ *
+ *   vfio_irq_race_test <kind> [<PCI address>]     (kind: edu, igb, mtty)
+ *
+ * RACE_SEED and RACE_SCALE (percent of the default work, default 100), from
+ * the environment or the kernel command line (vfio_intr.race_seed=,
+ * vfio_intr.race_scale=).  The interleaving is not reproducible; the seed
+ * only fixes each thread's sequence of requests.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/ioctl.h>
+
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#include <libvfio.h>
+#include <libvfio/vfio_irq_dev.h>
+#include <libvfio/vfio_pci_irq.h>
+
+#include "kselftest.h"
+
+#define NPOOL	8
+#define MAXERR	160
+
+static struct irq_dev dev;
+static atomic_int cur_fd = -1;
+static int pool[NPOOL], unmask_efd;
+static u64 seed;
+static unsigned int scale = 100;
+static atomic_ulong errnos[MAXERR], calls, bad;
+
+struct worker {
+	const char *name;
+	void *(*fn)(void *arg);
+	unsigned long iters;	/* default work, scaled by RACE_SCALE */
+	u64 rng;
+	pthread_t thread;
+};
+
+static u64 rnd(struct worker *w)
+{
+	w->rng ^= w->rng >> 12;
+	w->rng ^= w->rng << 25;
+	w->rng ^= w->rng >> 27;
+	return w->rng * 0x2545F4914F6CDD1DULL;
+}
+
+static u32 below(struct worker *w, u32 n)
+{
+	return n ? rnd(w) % n : 0;
+}
+
+/* The fd to use, or -1 while the device is being reopened. */
+static int get_fd(void)
+{
+	int fd = atomic_load(&cur_fd);
+
+	if (fd < 0)
+		sched_yield();
+	return fd;
+}
+
+/* Errors the uAPI can answer under concurrency; anything else is a bug. */
+static void account(const char *what, int ret, bool reset)
+{
+	atomic_fetch_add(&calls, 1);
+	if (ret > 0 || ret < -MAXERR + 1) {
+		printf("# %s returned %d\n", what, ret);
+		atomic_fetch_add(&bad, 1);
+		return;
+	}
+	atomic_fetch_add(&errnos[-ret], 1);
+	switch (-ret) {
+	case 0:
+	case EINVAL:	/* state changed under us */
+	case EBADF:	/* device fd closed by the reopen thread */
+	case ENOTTY:	/* the fd number was reused */
+	case EBUSY:	/* unmask eventfd already installed */
+	case ERANGE:	/* enable with 0 vectors */
+		return;
+	case EAGAIN:	/* reset: device lock contended */
+		if (reset)
+			return;
+	}
+	printf("# %s: unexpected %s\n", what, strerrorname_np(-ret) ?: "?");
+	atomic_fetch_add(&bad, 1);
+}
+
+static int set_irqs(int fd, u32 flags, u32 index, u32 start, u32 count,
+		    const void *data, size_t size)
+{
+	u8 buf[sizeof(struct vfio_irq_set) + 64 * sizeof(int)];
+	struct vfio_irq_set *hdr = (void *)buf;
+
+	hdr->argsz = sizeof(*hdr) + size;
+	hdr->flags = flags;
+	hdr->index = index;
+	hdr->start = start;
+	hdr->count = count;
+	memcpy(hdr->data, data, size);
+	return ioctl(fd, VFIO_DEVICE_SET_IRQS, hdr) ? -errno : 0;
+}
+
+static u32 vector_index(struct worker *w)
+{
+	u32 index;
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		index = below(w, 3);
+		if (irq_dev_count(&dev, index))
+			return index;
+	}
+	return VFIO_PCI_INTX_IRQ_INDEX;
+}
+
+/* SET_IRQS: enable, update, disable, mask, unmask, ERR/REQ. */
+static void *setirqs_thread(void *arg)
+{
+	struct worker *w = arg;
+	int fds[64], fd, ret;
+	unsigned long i;
+	u32 index, n, start, count, k;
+
+	for (i = 0; i < w->iters; i++) {
+		fd = get_fd();
+		if (fd < 0) {
+			i--;
+			continue;
+		}
+		index = vector_index(w);
+		n = irq_dev_count(&dev, index);
+		if (!n)
+			continue;
+		switch (below(w, 10)) {
+		case 0:
+			ret = set_irqs(fd, IRQ_TRIGGER_NONE, index, 0, 0,
+				       NULL, 0);
+			break;
+		case 1:
+			ret = set_irqs(fd, IRQ_MASK_NONE, 0, 0, 1, NULL, 0);
+			break;
+		case 2:
+			ret = set_irqs(fd, IRQ_UNMASK_NONE, 0, 0, 1, NULL, 0);
+			break;
+		case 3:
+			fds[0] = below(w, 2) ? unmask_efd : -1;
+			ret = set_irqs(fd, IRQ_UNMASK_EVENTFD, 0, 0, 1, fds,
+				       sizeof(int));
+			break;
+		case 4:
+			index = VFIO_PCI_ERR_IRQ_INDEX + below(w, 2);
+			fds[0] = below(w, 3) ? pool[below(w, NPOOL)] : -1;
+			ret = set_irqs(fd, IRQ_TRIGGER_EVENTFD, index, 0, 1,
+				       fds, sizeof(int));
+			break;
+		default:
+			start = below(w, n);
+			count = 1 + below(w, n - start);
+			if (count > 64)
+				count = 64;
+			for (k = 0; k < count; k++)
+				fds[k] = below(w, 6) ? pool[below(w, NPOOL)] :
+						       -1;
+			ret = set_irqs(fd, IRQ_TRIGGER_EVENTFD, index, start,
+				       count, fds, count * sizeof(int));
+			break;
+		}
+		account("SET_IRQS", ret, false);
+	}
+	return NULL;
+}
+
+/* Device interrupts, loopback, GET_IRQ_INFO, unmask eventfd writes. */
+static void *fire_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct vfio_irq_info info;
+	unsigned long i;
+	u32 index, v;
+	int fd, ret;
+
+	for (i = 0; i < w->iters; i++) {
+		fd = get_fd();
+		if (fd < 0) {
+			i--;
+			continue;
+		}
+		index = vector_index(w);
+		v = below(w, irq_dev_count(&dev, index));
+		switch (below(w, 5)) {
+		case 0:
+		case 1:
+			if (dev.kind->fire(&dev, fd, index, v))
+				dev.kind->quiesce(&dev, fd);
+			break;
+		case 2:
+			ret = set_irqs(fd, IRQ_TRIGGER_NONE, index, v, 1,
+				       NULL, 0);
+			account("loopback", ret, false);
+			break;
+		case 3:
+			info = (struct vfio_irq_info){
+				.argsz = sizeof(info),
+				.index = below(w, VFIO_PCI_NUM_IRQS),
+			};
+			ret = ioctl(fd, VFIO_DEVICE_GET_IRQ_INFO, &info) ?
+			      -errno : 0;
+			account("GET_IRQ_INFO", ret, false);
+			break;
+		default:
+			VFIO_ASSERT_EQ(write(unmask_efd, &(u64){1}, 8), 8);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void toggle(int fd, u64 off, u16 bits, struct worker *w)
+{
+	u16 val = irq_dev_config_read(&dev, fd, off, 2);
+
+	val ^= bits & (u16)rnd(w);
+	irq_dev_config_write(&dev, fd, off, val, 2);
+}
+
+/* Reset and config-space writes. */
+static void *config_thread(void *arg)
+{
+	struct worker *w = arg;
+	unsigned long i;
+	int fd;
+
+	for (i = 0; i < w->iters; i++) {
+		fd = get_fd();
+		if (fd < 0) {
+			i--;
+			continue;
+		}
+		switch (below(w, 4)) {
+		case 0:
+			account("VFIO_DEVICE_RESET", irq_dev_reset(fd), true);
+			dev.kind->setup(&dev, fd);
+			break;
+		case 1:
+			toggle(fd, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE, w);
+			break;
+		case 2:
+			if (dev.msi_cap)
+				toggle(fd, dev.msi_cap + PCI_MSI_FLAGS,
+				       PCI_MSI_FLAGS_ENABLE, w);
+			break;
+		default:
+			if (dev.msix_cap)
+				toggle(fd, dev.msix_cap + PCI_MSIX_FLAGS,
+				       PCI_MSIX_FLAGS_ENABLE |
+				       PCI_MSIX_FLAGS_MASKALL, w);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Close every fd of the device (so it really closes) and open it again. */
+static void *reopen_thread(void *arg)
+{
+	struct worker *w = arg;
+	unsigned long i;
+	int fd;
+
+	for (i = 0; i < w->iters; i++) {
+		/* let the others run on this fd for a while */
+		while (below(w, 64))
+			sched_yield();
+		fd = atomic_exchange(&cur_fd, -1);
+		VFIO_ASSERT_EQ(close(fd), 0);
+		fd = irq_dev_open_fd(&dev);
+		VFIO_ASSERT_GE(fd, 0, "reopen %s: %s\n", dev.name,
+			       strerror(-fd));
+		irq_dev_init_fd(&dev, fd);
+		atomic_store(&cur_fd, fd);
+	}
+	return NULL;
+}
+
+static struct worker workers[] = {
+	{ "setirqs-a", setirqs_thread, 3000 },
+	{ "setirqs-b", setirqs_thread, 3000 },
+	{ "fire", fire_thread, 3000 },
+	{ "config", config_thread, 600 },
+	{ "reopen", reopen_thread, 40 },
+};
+
+int main(int argc, char *argv[])
+{
+	static char before[1 << 16], after[1 << 16];
+	struct timespec t0, t1;
+	u64 val;
+	int nbefore, nafter, i;
+	size_t k;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s edu|igb|mtty [<PCI address>]\n",
+			argv[0]);
+		return KSFT_FAIL;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ksft_print_header();
+	ksft_set_plan(1);
+
+	if (!irq_test_param("RACE_SEED", "vfio_intr.race_seed", &seed))
+		seed = ((u64)time(NULL) << 20) ^ getpid();
+	if (irq_test_param("RACE_SCALE", "vfio_intr.race_scale", &val))
+		scale = val;
+	printf("# seed %llu (replay: RACE_SEED=%llu), scale %u%%\n",
+	       (unsigned long long)seed, (unsigned long long)seed, scale);
+
+	nbefore = irq_proc_lines(before, sizeof(before));
+	irq_dev_open(&dev, argv[1], argc > 2 ? argv[2] : NULL);
+	dev.racy = true;
+	for (i = 0; i < NPOOL; i++)
+		pool[i] = eventfd_nonblock();
+	unmask_efd = eventfd_nonblock();
+	atomic_store(&cur_fd, dev.fd);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (k = 0; k < ARRAY_SIZE(workers); k++) {
+		struct worker *w = &workers[k];
+
+		w->iters = w->iters * scale / 100 ?: 1;
+		w->rng = (seed ^ (0x9e3779b97f4a7c15ULL * (k + 1))) ?: 1;
+		VFIO_ASSERT_EQ(pthread_create(&w->thread, NULL, w->fn, w), 0);
+	}
+	for (k = 0; k < ARRAY_SIZE(workers); k++)
+		VFIO_ASSERT_EQ(pthread_join(workers[k].thread, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	dev.fd = atomic_load(&cur_fd);
+	dev.racy = false;
+	irq_dev_close(&dev);
+	for (i = 0; i < NPOOL; i++)
+		VFIO_ASSERT_EQ(close(pool[i]), 0);
+	VFIO_ASSERT_EQ(close(unmask_efd), 0);
+
+	printf("# %s: %lu ioctls in %.1f s:", argv[1], atomic_load(&calls),
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	for (i = 0; i < MAXERR; i++)
+		if (atomic_load(&errnos[i]))
+			printf(" %s %lu", i ? strerrorname_np(i) ?: "?" : "ok",
+			       atomic_load(&errnos[i]));
+	printf("\n");
+
+	nafter = irq_proc_lines(after, sizeof(after));
+	if (nafter != nbefore || memcmp(before, after, sizeof(before))) {
+		printf("# /proc/interrupts: %d lines before, %d after\n",
+		       nbefore, nafter);
+		ksft_test_result_fail("/proc/interrupts not back to its starting lines\n");
+		ksft_exit_fail();
+	}
+	if (atomic_load(&bad)) {
+		ksft_test_result_fail("%lu unexpected results\n",
+				      atomic_load(&bad));
+		ksft_exit_fail();
+	}
+	ksft_test_result_pass("races %s seed %llu\n", argv[1],
+			      (unsigned long long)seed);
+	ksft_exit_pass();
+}
