@@ -270,6 +270,8 @@ struct vfio_pci_ims_ops {
  * @pdev: the IMS parent, with an IMS domain (pci_create_ims_domain());
  *	  constant
  * @ops: device callbacks; constant
+ * @name: name of the virtual device, used in the names of its host
+ *	  interrupts (e.g. its dev_name()); must outlive the vfio_pci_ims
  * @nvec: number of MSI-X vectors of the virtual device; constant
  * @lock: protects the IMS mapping of @entries against vfio_pci_ims_send();
  *	  a spinlock, nests inside @intr.lock
@@ -289,6 +291,7 @@ struct vfio_pci_ims {
 	struct vfio_pci_intr_ctx	intr;
 	struct pci_dev			*pdev;
 	const struct vfio_pci_ims_ops	*ops;
+	const char			*name;
 	unsigned int			nvec;
 	spinlock_t			lock;	/* see above */
 	struct vfio_pci_ims_entry	*entries;
@@ -296,7 +299,8 @@ struct vfio_pci_ims {
 };
 
 int vfio_pci_ims_init(struct vfio_pci_ims *ims, struct pci_dev *pdev,
-		      unsigned int nvec, const struct vfio_pci_ims_ops *ops);
+		      const char *name, unsigned int nvec,
+		      const struct vfio_pci_ims_ops *ops);
 void vfio_pci_ims_destroy(struct vfio_pci_ims *ims);
 void vfio_pci_ims_set_default_cookie(struct vfio_pci_ims *ims,
 				     const union msi_instance_cookie *icookie);

@@ -221,6 +221,41 @@ static const struct vfio_pci_intr_backend fake_backend = {
 	.req = true,
 };
 
+/*
+ * Virtual MSI-X: vectors can be masked one by one; host interrupts are
+ * delivered through vfio_pci_intr_vector_fire().
+ */
+static irqreturn_t fake_fire_handler(int irq, void *arg)
+{
+	vfio_pci_intr_vector_fire(arg);
+	return IRQ_HANDLED;
+}
+
+static int fake_fire_vector_request(struct vfio_pci_intr_ctx *ctx,
+				    struct vfio_pci_intr_vector *vec)
+{
+	int ret = request_irq(vec->irq, fake_fire_handler, 0, vec->name, vec);
+
+	if (!ret)
+		to_fake(ctx)->requests++;
+	return ret;
+}
+
+static const struct vfio_pci_intr_ops fake_maskable_msix_ops = {
+	.info		= fake_info,
+	.enable		= fake_enable,
+	.disable	= fake_disable,
+	.vector_alloc	= fake_msix_vector_alloc,
+	.vector_request	= fake_fire_vector_request,
+	.vector_release	= fake_vector_release,
+	.name		= fake_name,
+	.maskable	= true,
+};
+
+static const struct vfio_pci_intr_backend fake_maskable_backend = {
+	.ops = { [VFIO_PCI_IRQ_MSIX] = &fake_maskable_msix_ops },
+};
+
 /* A backend with only MSI-X and no ERR/REQ, for the "absent index" cases. */
 static const struct vfio_pci_intr_backend fake_msix_only_backend = {
 	.ops = { [VFIO_PCI_IRQ_MSIX] = &fake_msix_ops },
@@ -866,6 +901,111 @@ static void vfio_pci_intr_test_disable_all(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fd->efd[3].refs, 0);
 }
 
+#define NONE_MASK	(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK)
+#define NONE_UNMASK	(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK)
+#define BOOL_MASK	(VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_MASK)
+#define BOOL_UNMASK	(VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_UNMASK)
+
+/*
+ * Per-vector MASK/UNMASK of a maskable block index: host (even) and
+ * emulated (odd) vectors latch what arrives while masked and deliver it
+ * once at unmask; bad requests change nothing.
+ */
+static void vfio_pci_intr_test_block_mask(struct kunit *test)
+{
+	struct fake_dev *fd = test->priv;
+	struct vfio_irq_info info = { .index = VFIO_PCI_IRQ_MSIX };
+	s32 efd = FAKE_FD0;
+	u8 sel[] = { 0, 1 };
+	int i;
+
+	/* Not maskable: the PCI answer. */
+	KUNIT_EXPECT_EQ(test, fake_set_fds(test, VFIO_PCI_IRQ_MSIX, 0, 1, &efd), 0);
+	KUNIT_EXPECT_EQ(test, fake_set(test, NONE_MASK, VFIO_PCI_IRQ_MSIX,
+				       0, 1, NULL, 0), -ENOTTY);
+	KUNIT_EXPECT_EQ(test, fake_disable_index(test, VFIO_PCI_IRQ_MSIX), 0);
+
+	vfio_pci_intr_ctx_destroy(&fd->intr);
+	vfio_pci_intr_ctx_init(&fd->intr, &fake_maskable_backend);
+	fd->nvec_enabled = FAKE_NVEC;
+
+	KUNIT_EXPECT_EQ(test, vfio_pci_intr_irq_info(&fd->intr, &info), 0);
+	KUNIT_EXPECT_TRUE(test, info.flags & VFIO_IRQ_INFO_MASKABLE);
+
+	/* Needs the index enabled, a count and trigger-bearing vectors. */
+	KUNIT_EXPECT_EQ(test, fake_set(test, NONE_MASK, VFIO_PCI_IRQ_MSIX,
+				       0, 1, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fake_set_fds(test, VFIO_PCI_IRQ_MSIX, 0, 4,
+					   (s32[]){ FAKE_FD0, FAKE_FD0 + 1,
+						    FAKE_FD0 + 2, FAKE_FD0 + 3 }), 0);
+	KUNIT_EXPECT_EQ(test, fake_set(test, NONE_MASK, VFIO_PCI_IRQ_MSIX,
+				       0, 0, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fake_set(test, NONE_MASK, VFIO_PCI_IRQ_MSIX,
+				       3, 2, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, fake_vec(test, 3)->masked);
+	KUNIT_EXPECT_EQ(test, fake_set(test, VFIO_IRQ_SET_DATA_EVENTFD |
+				       VFIO_IRQ_SET_ACTION_UNMASK,
+				       VFIO_PCI_IRQ_MSIX, 0, 1, &efd, sizeof(efd)),
+			-ENOTTY);
+	/* A BOOL false skips a vector without a trigger. */
+	KUNIT_EXPECT_EQ(test, fake_set(test, BOOL_MASK, VFIO_PCI_IRQ_MSIX,
+				       3, 2, (u8[]){ 1, 0 }, 2), 0);
+	KUNIT_EXPECT_TRUE(test, fake_vec(test, 3)->masked);
+	KUNIT_EXPECT_EQ(test, fake_set(test, BOOL_UNMASK, VFIO_PCI_IRQ_MSIX,
+				       3, 1, &sel[1], 1), 0);
+	KUNIT_EXPECT_FALSE(test, fake_vec(test, 3)->masked);
+
+	/* Mask 0..3; two interrupts each, none signalled, all pending. */
+	KUNIT_EXPECT_EQ(test, fake_set(test, NONE_MASK, VFIO_PCI_IRQ_MSIX,
+				       0, 4, NULL, 0), 0);
+	for (i = 0; i < 2; i++) {
+		generic_handle_irq_safe(fd->host_irq[0]);
+		generic_handle_irq_safe(fd->host_irq[2]);
+		KUNIT_EXPECT_EQ(test, vfio_pci_intr_signal(&fd->intr, 1), 0);
+		/* loopback behaves as an interrupt */
+		KUNIT_EXPECT_EQ(test, fake_set(test, NONE_TRIGGER, VFIO_PCI_IRQ_MSIX,
+					       3, 1, NULL, 0), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, fd->efd[i].signals, 0);
+		KUNIT_EXPECT_TRUE(test, vfio_pci_intr_vector_pending(&fd->intr, i));
+	}
+	KUNIT_EXPECT_FALSE(test, vfio_pci_intr_vector_pending(&fd->intr, 4));
+
+	/* Unmask 0 and 1 (BOOL), then 2 and 3: exactly one each. */
+	KUNIT_EXPECT_EQ(test, fake_set(test, BOOL_UNMASK, VFIO_PCI_IRQ_MSIX,
+				       0, 2, (u8[]){ 1, 1 }, 2), 0);
+	KUNIT_EXPECT_EQ(test, fd->efd[0].signals, 1);
+	KUNIT_EXPECT_EQ(test, fd->efd[1].signals, 1);
+	KUNIT_EXPECT_EQ(test, fd->efd[2].signals, 0);
+	KUNIT_EXPECT_EQ(test, fake_set(test, NONE_UNMASK, VFIO_PCI_IRQ_MSIX,
+				       2, 2, NULL, 0), 0);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, fd->efd[i].signals, 1);
+		KUNIT_EXPECT_FALSE(test, vfio_pci_intr_vector_pending(&fd->intr, i));
+		KUNIT_EXPECT_FALSE(test, fake_vec(test, i)->masked);
+	}
+	/* Unmasking an unmasked vector delivers nothing. */
+	KUNIT_EXPECT_EQ(test, fake_set(test, NONE_UNMASK, VFIO_PCI_IRQ_MSIX,
+				       0, 4, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, fd->efd[0].signals, 1);
+
+	/* Unmasked: edge delivery again. */
+	generic_handle_irq_safe(fd->host_irq[0]);
+	KUNIT_EXPECT_EQ(test, vfio_pci_intr_signal(&fd->intr, 1), 0);
+	KUNIT_EXPECT_EQ(test, fd->efd[0].signals, 2);
+	KUNIT_EXPECT_EQ(test, fd->efd[1].signals, 2);
+
+	/* A new trigger resets the mask state; pending is dropped. */
+	KUNIT_EXPECT_EQ(test, fake_set(test, NONE_MASK, VFIO_PCI_IRQ_MSIX,
+				       1, 1, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, vfio_pci_intr_signal(&fd->intr, 1), 0);
+	KUNIT_EXPECT_EQ(test, fake_set_fd(test, VFIO_PCI_IRQ_MSIX, 1, FAKE_FD0 + 5), 0);
+	KUNIT_EXPECT_FALSE(test, fake_vec(test, 1)->masked);
+	KUNIT_EXPECT_FALSE(test, vfio_pci_intr_vector_pending(&fd->intr, 1));
+	KUNIT_EXPECT_EQ(test, fd->efd[1].signals + fd->efd[5].signals, 2);
+}
+
 static struct kunit_case vfio_pci_intr_test_cases[] = {
 	KUNIT_CASE(vfio_pci_intr_test_dispatch_table),
 	KUNIT_CASE(vfio_pci_intr_test_validation),
@@ -879,6 +1019,7 @@ static struct kunit_case vfio_pci_intr_test_cases[] = {
 	KUNIT_CASE(vfio_pci_intr_test_mixed_vectors),
 	KUNIT_CASE(vfio_pci_intr_test_err_req),
 	KUNIT_CASE(vfio_pci_intr_test_disable_all),
+	KUNIT_CASE(vfio_pci_intr_test_block_mask),
 	{}
 };
 

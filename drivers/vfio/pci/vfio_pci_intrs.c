@@ -188,7 +188,8 @@ static int vfio_pci_intr_unmask_irqlocked(struct vfio_pci_intr_ctx *ctx,
 		vec->pending = false;
 		ret = 1;
 	}
-	vec->masked = ret > 0;
+	/* A level-triggered index stays masked while it is signalled. */
+	vec->masked = ret > 0 && ops->automask;
 	return ret;
 }
 
@@ -488,6 +489,63 @@ static int vfio_pci_intr_set_unmask(struct vfio_pci_intr_ctx *ctx,
 	return 0;
 }
 
+/*
+ * ACTION_MASK / ACTION_UNMASK of a block index (MSI-X of a virtual device):
+ * every selected vector must have a trigger; nothing changes otherwise.
+ * Indexes whose backend cannot mask single vectors answer -ENOTTY, as a
+ * PCI function always did.
+ */
+static int vfio_pci_intr_set_mask_check(struct vfio_pci_intr_ctx *ctx,
+					const struct vfio_pci_intr_set *set)
+{
+	unsigned int i;
+
+	if (!set->ops->maskable || set->data_type == VFIO_IRQ_SET_DATA_EVENTFD)
+		return -ENOTTY;
+	if (!vfio_pci_intr_is_active(ctx, set) || !set->count)
+		return -EINVAL;
+
+	for (i = 0; i < set->count; i++)
+		if (vfio_pci_intr_set_wants(set, i) &&
+		    !vfio_pci_intr_vector_get(ctx, set->start + i))
+			return -EINVAL;
+	return 0;
+}
+
+static int vfio_pci_intr_set_mask_block(struct vfio_pci_intr_ctx *ctx,
+					const struct vfio_pci_intr_set *set)
+{
+	unsigned int i;
+	int ret;
+
+	ret = vfio_pci_intr_set_mask_check(ctx, set);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < set->count; i++)
+		if (vfio_pci_intr_set_wants(set, i))
+			vfio_pci_intr_mask_locked(ctx, set->ops,
+						  vfio_pci_intr_vector_get(ctx, set->start + i));
+	return 0;
+}
+
+static int vfio_pci_intr_set_unmask_block(struct vfio_pci_intr_ctx *ctx,
+					  const struct vfio_pci_intr_set *set)
+{
+	unsigned int i;
+	int ret;
+
+	ret = vfio_pci_intr_set_mask_check(ctx, set);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < set->count; i++)
+		if (vfio_pci_intr_set_wants(set, i))
+			vfio_pci_intr_unmask_locked(ctx, set->ops,
+						    vfio_pci_intr_vector_get(ctx, set->start + i));
+	return 0;
+}
+
 /* First trigger of a single-vector index: enable it with @trigger. */
 static int vfio_pci_intr_enable_single(struct vfio_pci_intr_ctx *ctx,
 				       const struct vfio_pci_intr_set *set,
@@ -659,10 +717,17 @@ static int vfio_pci_intr_set_trigger_block(struct vfio_pci_intr_ctx *ctx,
 	if (!vfio_pci_intr_is_active(ctx, set))
 		return -EINVAL;
 
-	/* Loopback: signal the vectors that have a trigger. */
+	/*
+	 * Loopback: signal the vectors that have a trigger, as an interrupt
+	 * would (a masked vector of a maskable index latches it).
+	 */
 	for (i = 0; i < set->count; i++) {
 		vec = vfio_pci_intr_vector_get(ctx, set->start + i);
-		if (vec && vfio_pci_intr_set_wants(set, i))
+		if (!vec || !vfio_pci_intr_set_wants(set, i))
+			continue;
+		if (set->ops->maskable)
+			vfio_pci_intr_vector_fire(vec);
+		else
 			vfio_pci_intr_vector_signal(vec);
 	}
 	return 0;
@@ -751,9 +816,13 @@ vfio_pci_intr_set_table[VFIO_PCI_IRQ_NR][VFIO_PCI_INTR_NR_ACTIONS] = {
 		[VFIO_PCI_INTR_ACTION_TRIGGER]	= vfio_pci_intr_set_trigger_single,
 	},
 	[VFIO_PCI_IRQ_MSI] = {
+		[VFIO_PCI_INTR_ACTION_MASK]	= vfio_pci_intr_set_mask_block,
+		[VFIO_PCI_INTR_ACTION_UNMASK]	= vfio_pci_intr_set_unmask_block,
 		[VFIO_PCI_INTR_ACTION_TRIGGER]	= vfio_pci_intr_set_trigger_block,
 	},
 	[VFIO_PCI_IRQ_MSIX] = {
+		[VFIO_PCI_INTR_ACTION_MASK]	= vfio_pci_intr_set_mask_block,
+		[VFIO_PCI_INTR_ACTION_UNMASK]	= vfio_pci_intr_set_unmask_block,
 		[VFIO_PCI_INTR_ACTION_TRIGGER]	= vfio_pci_intr_set_trigger_block,
 	},
 	[VFIO_PCI_IRQ_ERR] = {
@@ -790,6 +859,8 @@ static int vfio_pci_intr_irq_info(struct vfio_pci_intr_ctx *ctx,
 	ops = vfio_pci_intr_index_ops(ctx, info->index);
 	if (ops) {
 		ops->info(ctx, info);
+		if (ops->maskable)
+			info->flags |= VFIO_IRQ_INFO_MASKABLE;
 		return 0;
 	}
 
@@ -1050,31 +1121,80 @@ EXPORT_SYMBOL_GPL(vfio_pci_intr_intx_set_disabled);
  */
 int vfio_pci_intr_signal(struct vfio_pci_intr_ctx *ctx, unsigned int vector)
 {
-	const struct vfio_pci_intr_ops *ops;
 	struct vfio_pci_intr_vector *vec;
 
 	guard(rcu)();
 
-	ops = vfio_pci_intr_index_ops(ctx, vfio_pci_intr_active(ctx));
 	vec = vfio_pci_intr_vector_get(ctx, vector);
-	if (!ops || !vec)
+	if (!vec)
 		return -ENOENT;
 	if (vec->irq > 0)
 		return -EINVAL;
 
+	vfio_pci_intr_vector_fire(vec);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_intr_signal);
+
+/**
+ * vfio_pci_intr_vector_fire() - deliver an interrupt of a maskable vector
+ * @vec: an enabled vector
+ *
+ * Signals @vec unless it is masked; a masked vector is marked pending and
+ * signalled once at unmask.  An automasked index is masked.  The host
+ * interrupt handlers of backends with &vfio_pci_intr_ops.maskable call
+ * this instead of vfio_pci_intr_vector_signal().
+ *
+ * Context: any; the caller keeps @vec alive (a registered host interrupt
+ * handler, an RCU read-side section, or ctx->lock).
+ */
+void vfio_pci_intr_vector_fire(struct vfio_pci_intr_vector *vec)
+{
+	struct vfio_pci_intr_ctx *ctx = vec->ctx;
+	const struct vfio_pci_intr_ops *ops;
+
+	ops = vfio_pci_intr_index_ops(ctx, vfio_pci_intr_active(ctx));
+	if (unlikely(!ops))
+		return;
+
 	scoped_guard(spinlock_irqsave, &ctx->irqlock) {
 		if (vec->masked) {
 			vec->pending = true;
-			return 0;
+			return;
 		}
 		if (ops->automask)
 			vec->masked = true;
 	}
 
 	vfio_pci_intr_vector_signal(vec);
-	return 0;
 }
-EXPORT_SYMBOL_GPL(vfio_pci_intr_signal);
+EXPORT_SYMBOL_GPL(vfio_pci_intr_vector_fire);
+
+/**
+ * vfio_pci_intr_vector_pending() - whether a masked vector has an interrupt
+ * @ctx: interrupt context of the device
+ * @vector: vector of the enabled index
+ *
+ * For the pending bit array of an emulated MSI-X capability.
+ *
+ * Context: any.
+ * Return: true if @vector is enabled and an interrupt arrived while it was
+ * masked; it is delivered at unmask.
+ */
+bool vfio_pci_intr_vector_pending(struct vfio_pci_intr_ctx *ctx,
+				  unsigned int vector)
+{
+	struct vfio_pci_intr_vector *vec;
+
+	guard(rcu)();
+	vec = vfio_pci_intr_vector_get(ctx, vector);
+	if (!vec)
+		return false;
+
+	guard(spinlock_irqsave)(&ctx->irqlock);
+	return vec->pending;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_intr_vector_pending);
 
 static bool vfio_pci_intr_notify(struct eventfd_ctx __rcu **slot)
 {
