@@ -51,7 +51,13 @@ def main():
 
     def note(rows, key):
         r = rows.get(key)
-        return r[2] if r else "not run"
+        if r:
+            return r[2]
+        # The IMS boot stops at its first row when there is no SIOV driver.
+        first = rows.get("irq.ims.wake")
+        if rows is ims and first and first[0] is None:
+            return first[2]
+        return "not run"
 
     def ratio(a, b):
         if a is None or b is None or b == 0:
