@@ -28,7 +28,7 @@ upstream_tree() {
 	src=$(pristine_dir)
 	if [ ! -f "$tree/.vfio-intr-base" ] || [ "$(cat "$tree/.vfio-intr-base")" != "$src" ]; then
 		msg "bench: creating the upstream tree from $src"
-		rm -rf "$tree" "$out/kobj-upstream"
+		rm -rf "$tree"
 		cp -al "$src" "$tree" 2>/dev/null || { rm -rf "$tree"; cp -a "$src" "$tree"; }
 		echo "$src" > "$tree/.vfio-intr-base"
 	fi
@@ -58,17 +58,30 @@ upstream_frags() {
 	echo "${dropped# }" > "$out/upstream-dropped"
 }
 
+# Each kernel's output directory is a direct subdirectory of its source
+# tree, so kbuild names the sources relatively ("../include") and the two
+# kernels' command lines are identical: our kernel starts from a copy of
+# upstream's objects and rebuilds only what the overlay, the patches and
+# the extra symbols change.
 kernels() {
-	local ufrags
+	local ufrags kup="$out/linux-upstream/kobj-bench" kours="$BUILD/linux/kobj-bench"
 	stage_begin bench-kernels
 	upstream_tree
 	upstream_frags
 	ufrags=$(for f in $frags; do echo "$out/configs-upstream/$(basename "$f")"; done)
 	msg "bench: upstream kernel (pristine 7.3, no overlay, no patches)"
-	KTREE="$out/linux-upstream" KOBJ="$out/kobj-upstream" KMANIFEST= CONFIGS="$ufrags" \
+	KTREE="$out/linux-upstream" KOBJ="$kup" KMANIFEST= CONFIGS="$ufrags" \
 		nice scripts/kernel.sh
+	if [ ! -d "$kours" ]; then
+		msg "bench: our kernel starts from upstream's objects"
+		cp -a "$kup" "$kours.tmp"
+		rm -f "$kours.tmp/.vfio-intr-cfghash"
+		mv "$kours.tmp" "$kours"
+	fi
 	msg "bench: our kernel"
-	KOBJ="$out/kobj-ours" CONFIGS="$frags" nice scripts/kernel.sh
+	KOBJ="$kours" CONFIGS="$frags" nice scripts/kernel.sh
+	ln -sfn "$kup" "$out/kobj-upstream"
+	ln -sfn "$kours" "$out/kobj-ours"
 	stage_end
 }
 
