@@ -85,7 +85,7 @@ def main():
 
     # 1. per-interrupt cost
     both("irq.msix.hot", "igb MSI-X interrupt, EICS -> read(), same CPU (wall)", goal="<=1.00x")
-    both("irq.msix.wake", "igb MSI-X interrupt, other CPU, reader blocked (busy)")
+    both("irq.msix.wake", "igb MSI-X interrupt, other CPU, reader blocked (wall)")
     msix = val(ims, "irq.msix.wake")
     for key, label in (("irq.ims.wake", "IMS vector, doorbell -> read(), other CPU (busy, doorbell subtracted)"),
                        ("irq.ims.raw", "IMS vector incl. doorbell write (busy)"),
