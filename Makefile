@@ -62,8 +62,9 @@ bench: tree
 series: source
 	@scripts/series.sh
 
-lint: tree
+lint: kernel
 	@scripts/lint.sh
+	@scripts/sparse.sh
 
 clean:
 	rm -rf $(BUILD)/kobj $(BUILD)/selftests $(BUILD)/initramfs* $(BUILD)/series

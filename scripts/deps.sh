@@ -48,7 +48,7 @@ grep -q 'VERSION_CODENAME=bookworm' /etc/os-release ||
 if ! apt_sources_ok; then
 	msg "adding bookworm-backports and trixie-backports (pinned at 1) to apt sources"
 	mirror=$(grep -rhoE 'https?://[^ ]*/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-		 grep -v security | head -n1 | tr -d ' ')
+		 grep -v security | head -n1 | tr -d ' ' || true)
 	mirror=${mirror:-http://deb.debian.org/debian}
 	cat > "$SOURCES" <<EOS
 Types: deb

@@ -49,12 +49,7 @@ static int emul_init(struct kunit *test)
 	vfio_pci_intr_ctx_init(&ed->fake.intr, &emul_backend);
 
 	test->priv = &ed->fake;
-	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_get,
-				   fake_eventfd_get);
-	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_put,
-				   fake_eventfd_put);
-	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_signal,
-				   fake_eventfd_signal);
+	fake_eventfd_stubs(test);
 	return 0;
 }
 

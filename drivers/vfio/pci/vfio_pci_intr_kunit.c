@@ -261,6 +261,17 @@ static const struct vfio_pci_intr_backend fake_msix_only_backend = {
 	.ops = { [VFIO_PCI_IRQ_MSIX] = &fake_msix_ops },
 };
 
+/* The fake eventfds replace the frontend's accessors for @test. */
+static void fake_eventfd_stubs(struct kunit *test)
+{
+	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_get,
+				   fake_eventfd_get);
+	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_put,
+				   fake_eventfd_put);
+	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_signal,
+				   fake_eventfd_signal);
+}
+
 static int fake_init(struct kunit *test)
 {
 	struct fake_dev *fd;
@@ -281,12 +292,7 @@ static int fake_init(struct kunit *test)
 	}
 
 	test->priv = fd;
-	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_get,
-				   fake_eventfd_get);
-	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_put,
-				   fake_eventfd_put);
-	kunit_activate_static_stub(test, vfio_pci_intr_eventfd_signal,
-				   fake_eventfd_signal);
+	fake_eventfd_stubs(test);
 	return 0;
 }
 

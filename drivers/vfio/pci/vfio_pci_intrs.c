@@ -512,8 +512,21 @@ static int vfio_pci_intr_set_mask_check(struct vfio_pci_intr_ctx *ctx,
 	return 0;
 }
 
-static int vfio_pci_intr_set_mask_block(struct vfio_pci_intr_ctx *ctx,
-					const struct vfio_pci_intr_set *set)
+typedef void (*vfio_pci_intr_vector_fn)(struct vfio_pci_intr_ctx *ctx,
+					const struct vfio_pci_intr_ops *ops,
+					struct vfio_pci_intr_vector *vec);
+
+static void vfio_pci_intr_vector_mask(struct vfio_pci_intr_ctx *ctx,
+				      const struct vfio_pci_intr_ops *ops,
+				      struct vfio_pci_intr_vector *vec)
+{
+	vfio_pci_intr_mask_locked(ctx, ops, vec);
+}
+
+/* Apply @fn to every selected vector once the whole request is valid. */
+static int vfio_pci_intr_set_each_vector(struct vfio_pci_intr_ctx *ctx,
+					 const struct vfio_pci_intr_set *set,
+					 vfio_pci_intr_vector_fn fn)
 {
 	unsigned int i;
 	int ret;
@@ -524,26 +537,20 @@ static int vfio_pci_intr_set_mask_block(struct vfio_pci_intr_ctx *ctx,
 
 	for (i = 0; i < set->count; i++)
 		if (vfio_pci_intr_set_wants(set, i))
-			vfio_pci_intr_mask_locked(ctx, set->ops,
-						  vfio_pci_intr_vector_get(ctx, set->start + i));
+			fn(ctx, set->ops, vfio_pci_intr_vector_get(ctx, set->start + i));
 	return 0;
+}
+
+static int vfio_pci_intr_set_mask_block(struct vfio_pci_intr_ctx *ctx,
+					const struct vfio_pci_intr_set *set)
+{
+	return vfio_pci_intr_set_each_vector(ctx, set, vfio_pci_intr_vector_mask);
 }
 
 static int vfio_pci_intr_set_unmask_block(struct vfio_pci_intr_ctx *ctx,
 					  const struct vfio_pci_intr_set *set)
 {
-	unsigned int i;
-	int ret;
-
-	ret = vfio_pci_intr_set_mask_check(ctx, set);
-	if (ret)
-		return ret;
-
-	for (i = 0; i < set->count; i++)
-		if (vfio_pci_intr_set_wants(set, i))
-			vfio_pci_intr_unmask_locked(ctx, set->ops,
-						    vfio_pci_intr_vector_get(ctx, set->start + i));
-	return 0;
+	return vfio_pci_intr_set_each_vector(ctx, set, vfio_pci_intr_unmask_locked);
 }
 
 /* First trigger of a single-vector index: enable it with @trigger. */
