@@ -79,9 +79,10 @@ kernels() {
 		mv "$kours.tmp" "$kours"
 		# tools/ builds objtool with absolute paths, so the copy rebuilds
 		# it, and every object depends on objtool: give the rebuilt one
-		# (same sources) the old time stamp, or everything recompiles.
+		# (same sources) and its intermediates the old time stamp, or
+		# everything recompiles.
 		nice make -s -C "$BUILD/linux" O="$kours" ARCH=x86_64 tools/objtool >/dev/null
-		touch -r "$kup/tools/objtool/objtool" "$kours/tools/objtool/objtool"
+		find "$kours/tools/objtool" -type f -exec touch -r "$kup/tools/objtool/objtool" {} +
 	fi
 	msg "bench: our kernel"
 	KOBJ="$kours" CONFIGS="$frags" nice scripts/kernel.sh
