@@ -466,7 +466,7 @@ static int run_igb(const char *bdf)
 	bench_igb_irq(device, efd, false);
 	bench_igb_irq(device, efd, true);
 	for (i = 0; i < (int)ARRAY_SIZE(sizes); i++)
-		bench_set_irqs("igb", device->fd, efd, sizes[i], sizes[i] < IGB_NVEC, 100);
+		bench_set_irqs("igb", device->fd, efd, sizes[i], sizes[i] < IGB_NVEC, 500);
 	bench_resize(device, efd, false);
 	bench_resize(device, efd, true);
 
