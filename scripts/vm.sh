@@ -79,7 +79,55 @@ if [ "$mode" = bench ]; then
 	exit 0
 fi
 
+# plan_shards RUN N: N lines, the comma-separated tests of each shard of RUN.
+# Longest first onto the least loaded shard, using the guest-time durations
+# earlier runs recorded in $durations (60 s for a test not seen yet).
+durations="$BUILD/check/durations"
+plan_shards() {
+	awk -v r="$1" -v pat="${TESTS:-.}" '$1 !~ /^#/ && $2 == r && $1 ~ pat { print $1, ($5 == "SKIP") }' \
+		"$TOP/scripts/guest/tests.list" |
+		python3 -c '
+import sys
+n, dfile = int(sys.argv[1]), sys.argv[2]
+known = {}
+try:
+    for line in open(dfile):
+        name, secs = line.split()
+        known[name] = int(secs)
+except OSError:
+    pass
+tests = [line.split() for line in sys.stdin if line.strip()]
+for t, skip in tests:
+    if skip == "1":
+        known[t] = 0
+tests = [t for t, _ in tests]
+load, shards = [0] * n, [[] for _ in range(n)]
+# shard 0 also reports the KUnit suites
+load[0] = 5
+for t in sorted(tests, key=lambda t: -known.get(t, 60)):
+    i = load.index(min(load))
+    shards[i].append(t)
+    load[i] += known.get(t, 60)
+for s in shards:
+    print(",".join(s) or "-")
+' "$2" "$durations"
+}
+
+# Remember how long each test took (guest seconds), for plan_shards.
+record_durations() {
+	local f
+	{
+		[ ! -f "$durations" ] || cat "$durations"
+		for f in "$@"; do
+			tr -d '\r' < "$f/results.tap" 2>/dev/null |
+				sed -n 's/^# \([^ :]*\): \([0-9]*\)s$/\1 \2/p'
+		done
+	} | awk '{ d[$1] = $2 } END { for (t in d) print t, d[t] }' | sort > "$durations.new"
+	mv "$durations.new" "$durations"
+}
+
 stage_begin "vm-check"
+mkdir -p "$BUILD/check"
 # Single-threaded TCG keeps one host core busy per VM, so up to VM_PARALLEL
 # VMs (default: one per host core) boot at once.  The main run is split into
 # VM_SHARDS boots (default VM_PARALLEL), each running a share of its tests.
@@ -96,8 +144,14 @@ while IFS='|' read -r run qextra aextra; do
 	# Skip a run none of whose tests is selected (KUnit results come with 'main').
 	[ "$run" = main ] || [ "$ntests" -gt 0 ] || continue
 	n=$(( ntests < shards ? (ntests > 0 ? ntests : 1) : shards ))
+	if [ "$n" -gt 1 ]; then
+		# Shards get whole tests, balanced on the durations of earlier runs.
+		mapfile -t plan < <(plan_shards "$run" "$n")
+	fi
 	for ((i = 0; i < n; i++)); do
-		boots+=("$run|$i|$n|$qextra|$aextra")
+		only=""
+		[ "$n" = 1 ] || only="vfio_intr.only=${plan[$i]}"
+		boots+=("$run|$i|$n|$qextra|$aextra $only")
 	done
 done < "$TOP/scripts/guest/runs.list"
 
@@ -120,6 +174,7 @@ for b in "${boots[@]}"; do
 	running=$((running + 1))
 done
 wait || true
+record_durations "${dirs[@]}"
 stage_end
 
 python3 "$TOP/scripts/tap-summary.py" "${dirs[@]}"
