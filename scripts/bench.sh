@@ -78,11 +78,16 @@ kernels() {
 		rm -f "$kours.tmp/.vfio-intr-cfghash"
 		mv "$kours.tmp" "$kours"
 		# tools/ builds objtool with absolute paths, so the copy rebuilds
-		# it, and every object depends on objtool: give the rebuilt one
-		# (same sources) and its intermediates the old time stamp, or
-		# everything recompiles.
+		# it, and every object depends on objtool: rebuild it first, then
+		# give it the old time stamp below, or everything recompiles.
 		nice make -s -C "$BUILD/linux" O="$kours" ARCH=x86_64 tools/objtool >/dev/null
-		find "$kours/tools/objtool" -type f -exec touch -r "$kup/tools/objtool/objtool" {} +
+		# Make compares time stamps: every copied file must be older than
+		# every file of our overlay and patches (tree.manifest), or a
+		# file we changed but wrote before upstream's objects were
+		# compiled is not recompiled.  Pristine sources stay older still.
+		t0=$(cd "$BUILD/linux" && xargs stat -c %Y < "$BUILD/tree.manifest" 2>/dev/null |
+			sort -n | head -n1)
+		find "$kours" -exec touch -h -d "@$((t0 - 1))" {} +
 	fi
 	msg "bench: our kernel"
 	KOBJ="$kours" CONFIGS="$frags" nice scripts/kernel.sh
