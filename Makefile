@@ -4,6 +4,7 @@
 #
 #   make demo      build, boot, and show the interrupt demonstration
 #   make check     build, boot, run KUnit + kselftests, fail on any failure or splat
+#   make bench     our kernel against upstream 7.3, in guest instructions (docs/benchmarks.md)
 #
 # Useful variables:
 #   KDIR=/path/to/linux-7.3   use this pristine tree instead of Debian's linux-source-7.3
@@ -23,7 +24,7 @@ TESTS       ?=
 CONFIGS     ?= $(sort $(wildcard configs/*.config))
 export TOP BUILD CACHE KDIR JOBS VM_TIMEOUT FAULT TESTS CONFIGS
 
-.PHONY: all deps source tree kernel selftests initramfs check demo series lint clean distclean
+.PHONY: all deps source tree kernel selftests initramfs check demo bench series lint clean distclean
 
 all: kernel selftests
 
@@ -53,6 +54,10 @@ check: initramfs
 
 demo: initramfs
 	@scripts/vm.sh demo
+
+# Builds its own two kernels (bench configuration) in build/bench.
+bench: tree
+	@scripts/bench.sh
 
 series: source
 	@scripts/series.sh

@@ -5,13 +5,15 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kobj="$BUILD/kobj"
-list="$BUILD/initramfs.list"
+kobj=${KOBJ:-$BUILD/kobj}	# for its usr/gen_init_cpio
+cpio=${INITRAMFS:-$BUILD/initramfs.cpio}
+list="$cpio.list"
+[ -n "${INITRAMFS:-}" ] || list="$BUILD/initramfs.list"
 bb=$(command -v busybox || true)
 [ -n "$bb" ] && file -L "$bb" | grep -q 'statically linked' || bb=/bin/busybox
 file -L "$bb" | grep -q 'statically linked' || die "need a static busybox (package busybox-static)"
 gen="$kobj/usr/gen_init_cpio"
-[ -x "$gen" ] || make -s -C "$BUILD/linux" O="$kobj" ARCH=x86_64 usr/gen_init_cpio >/dev/null
+[ -x "$gen" ] || make -s -C "${KTREE:-$BUILD/linux}" O="$kobj" ARCH=x86_64 usr/gen_init_cpio >/dev/null
 
 {
 	for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /selftests /root; do
@@ -35,6 +37,6 @@ gen="$kobj/usr/gen_init_cpio"
 	done
 } > "$list"
 
-"$gen" "$list" > "$BUILD/initramfs.cpio.tmp"   # uncompressed: gunzip is slow under TCG
-mv "$BUILD/initramfs.cpio.tmp" "$BUILD/initramfs.cpio"
-msg "initramfs: $BUILD/initramfs.cpio ($(du -h "$BUILD/initramfs.cpio" | cut -f1))"
+"$gen" "$list" > "$cpio.tmp"   # uncompressed: gunzip is slow under TCG
+mv "$cpio.tmp" "$cpio"
+msg "initramfs: $cpio ($(du -h "$cpio" | cut -f1))"

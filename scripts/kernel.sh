@@ -3,19 +3,24 @@
 # Configure (x86_64 tinyconfig + configs/*.config) and build the kernel in build/kobj.
 # The configuration is regenerated only when the fragments or a Kconfig file of
 # the tree changed; afterwards every symbol the fragments ask for is checked.
+# scripts/bench.sh builds its kernels with this script too, through
+# KTREE (source tree), KOBJ (output directory), CONFIGS (fragments) and
+# KMANIFEST (the tree's overlay manifest, empty for a pristine tree).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tree="$BUILD/linux"
-kobj="$BUILD/kobj"
+tree=${KTREE:-$BUILD/linux}
+kobj=${KOBJ:-$BUILD/kobj}
+log="$BUILD/kernel-build.log"
+[ -z "${KOBJ:-}" ] || log="$kobj.build.log"
 mkdir -p "$kobj"
 cd "$TOP"
 frags=${CONFIGS:-$(ls configs/*.config | sort)}
 kmake() { make -s -C "$tree" O="$kobj" ARCH=x86_64 "$@"; }
 
 # Hash of everything the configuration depends on.
-kconfigs=$(grep -E '(^|/)Kconfig' "$BUILD/tree.manifest" 2>/dev/null || true)
-cfghash=$(cd "$tree" && cat "$TOP"/configs/*.config $kconfigs | sha256sum | cut -d' ' -f1)
+kconfigs=$(grep -E '(^|/)Kconfig' "${KMANIFEST-$BUILD/tree.manifest}" 2>/dev/null || true)
+cfghash=$(cd "$tree" && cat $(cd "$TOP" && realpath $frags) $kconfigs | sha256sum | cut -d' ' -f1)
 
 if [ ! -f "$kobj/.config" ] || [ "$(cat "$kobj/.vfio-intr-cfghash" 2>/dev/null)" != "$cfghash" ]; then
 	stage_begin config
@@ -47,11 +52,11 @@ if [ -n "$bad" ]; then
 fi
 
 stage_begin kernel
-msg "building kernel ($(sed -n 's/^version=//p' "$BUILD/.source") + overlay), -j$JOBS"
-if ! kmake -j"$JOBS" bzImage > "$BUILD/kernel-build.log" 2>&1; then
-	grep -E 'error|Error' "$BUILD/kernel-build.log" | head -n 40 >&2
-	die "kernel build failed; full log: $BUILD/kernel-build.log"
+msg "building kernel in $kobj ($(sed -n 's/^version=//p' "$BUILD/.source")${KOBJ:+ from $tree}), -j$JOBS"
+if ! kmake -j"$JOBS" bzImage > "$log" 2>&1; then
+	grep -E 'error|Error' "$log" | head -n 40 >&2
+	die "kernel build failed; full log: $log"
 fi
-grep -E 'warning:' "$BUILD/kernel-build.log" | grep -v '^scripts/' | head -n 20 >&2 || true
+grep -E 'warning:' "$log" | grep -v '^scripts/' | head -n 20 >&2 || true
 stage_end
 msg "kernel: $kobj/arch/x86/boot/bzImage"

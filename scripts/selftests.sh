@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 tree="$BUILD/linux"
-kobj="$BUILD/kobj"
+kobj=${KOBJ:-$BUILD/kobj}	# its exported uapi headers
 out="$BUILD/selftests/vfio"
 mkdir -p "$out" "$kobj"
 
@@ -19,11 +19,14 @@ if ! make -C "$tree/tools/testing/selftests/vfio" -j"$JOBS" \
 	die "selftests build failed; full log: $BUILD/selftests-build.log"
 fi
 
-# The demo program of 'make demo', linked against the same libvfio objects.
+# The programs of tools/vfio-intr ('make demo', 'make bench'), linked against
+# the same libvfio objects.
 sel="$tree/tools/testing/selftests"
-gcc -static -O2 -Wall -Werror -isystem "$kobj/usr/include" -I"$tree/tools/include" \
-	-I"$sel" -I"$sel/vfio/lib/include" -D_GNU_SOURCE \
-	-o "$out/vfio_intr_demo" "$tree/tools/vfio-intr/vfio_intr_demo.c" \
-	$(find "$out/libvfio" -name '*.o' | sort) -luuid -pthread ||
-	die "building tools/vfio-intr/vfio_intr_demo.c failed"
+for src in "$tree"/tools/vfio-intr/*.c; do
+	gcc -static -O2 -Wall -Werror -isystem "$kobj/usr/include" -I"$tree/tools/include" \
+		-I"$sel" -I"$sel/vfio/lib/include" -D_GNU_SOURCE \
+		-o "$out/$(basename "$src" .c)" "$src" \
+		$(find "$out/libvfio" -name '*.o' | sort) -luuid -pthread ||
+		die "building tools/vfio-intr/$(basename "$src") failed"
+done
 stage_end

@@ -4,12 +4,14 @@
 #   vm.sh check   every run of scripts/guest/runs.list; TAP summary; exit 1 on
 #                 any failure, kernel splat or timeout
 #   vm.sh demo    one boot in demo mode, its table printed
+#   vm.sh bench   one boot running the benchmark (scripts/bench.sh sets
+#                 VM_KERNEL, VM_INITRD, VM_DIR, VM_SMP and VM_APPEND)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-check}
-kernel="$BUILD/kobj/arch/x86/boot/bzImage"
-initrd="$BUILD/initramfs.cpio"
+kernel=${VM_KERNEL:-$BUILD/kobj/arch/x86/boot/bzImage}
+initrd=${VM_INITRD:-$BUILD/initramfs.cpio}
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
 [ -f "$kernel" ] && [ -f "$initrd" ] || die "build the kernel and initramfs first"
 
@@ -32,7 +34,7 @@ boot() {
 	local tailpid=$!
 	# shellcheck disable=SC2086
 	timeout --foreground -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-		-accel tcg,thread=single $icount -M q35,kernel-irqchip=split -cpu max -smp 2 -m ${VM_MEM:-1536M} \
+		-accel tcg,thread=single $icount -M q35,kernel-irqchip=split -cpu max -smp ${VM_SMP:-2} -m ${VM_MEM:-1536M} \
 		-nographic -no-reboot -monitor none \
 		-device intel-iommu,intremap=on \
 		-device edu,dma_mask=0xffffffffffffffff \
@@ -64,6 +66,16 @@ if [ "$mode" = demo ]; then
 	boot "$dir" "" "$(common_args)" > /dev/null || true
 	grep -v '^# vfio-intr' "$dir/results.tap" | tr -d '\r'
 	grep -q '^# vfio-intr: guest done' "$dir/results.tap" || die "the demo VM did not finish; see $dir/guest.log"
+	exit 0
+fi
+
+if [ "$mode" = bench ]; then
+	dir=${VM_DIR:-$BUILD/bench/vm}
+	rc=0
+	boot "$dir" "" "$(common_args)" > /dev/null || rc=$?
+	tr -d '\r' < "$dir/results.tap" > "$dir/results.txt"
+	grep -q '^# vfio-intr: guest done' "$dir/results.txt" ||
+		die "the bench VM did not finish (QEMU status $rc); see $dir/guest.log"
 	exit 0
 fi
 

@@ -1,0 +1,812 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio_intr_bench - what 'make bench' measures inside the guest, the same
+ * binary on our kernel and on upstream 7.3 (the uAPI is unchanged).
+ *
+ *   vfio_intr_bench igb IGB_BDF    igb (8086:10c9) MSI-X rows, any kernel
+ *   vfio_intr_bench ims EDU_BDF IGB_BDF
+ *                                  IMS rows: edu bound to vfio-siov-edu and
+ *                                  its virtual devices (docs/siov-edu.rst)
+ *
+ * The VM runs with -icount shift=0,sleep=off: one nanosecond of guest time is
+ * one executed instruction, and when every vCPU is idle the clock jumps to
+ * the next timer.  Two ways to count work follow from that:
+ *
+ *   wall  CLOCK_MONOTONIC; only for loops that never leave a CPU idle while
+ *         waiting (the interrupt hits the CPU that is running the loop);
+ *   busy  sum over CPUs of (wall - idle), idle from /proc/uptime: the
+ *         instructions executed on every CPU, whatever waited for what.
+ *         /proc/uptime has a 10 ms resolution, so the error of a busy row
+ *         is at most 20 ms divided by its number of iterations (printed):
+ *         the IMS interrupt rows, where edu's DMA engine makes every CPU
+ *         wait ~100 ms of virtual time per message, run 5 x 10^4 of them.
+ *
+ * Output, one line per measurement, parsed by scripts/bench-table.py:
+ *
+ *   bench KEY VALUE UNIT [note]
+ *
+ * VALUE "n/a" when the kernel cannot do it (the note says why).  Failures of
+ * the device or the uAPI that must not happen abort with a message.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+
+#include <linux/io.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include <libvfio.h>
+#include <libvfio/vfio_pci_irq.h>
+
+#define MSIX			VFIO_PCI_MSIX_IRQ_INDEX
+#define WAIT_MS			1000	/* an interrupt that must come */
+
+/* igb (82576): cause v is routed to MSI-X vector v, fired by EICS. */
+#define IGB_REG_GPIE		0x01514
+#define IGB_REG_EICS		0x01520
+#define IGB_REG_EIMS		0x01524
+#define IGB_REG_EIMC		0x01528
+#define IGB_REG_EIAC		0x0152c
+#define IGB_REG_EIAM		0x01530
+#define IGB_REG_EICR		0x01580
+#define IGB_REG_EITR(v)		(0x01680 + 4 * (v))
+#define IGB_GPIE_MSIX_MODE	0x00000010
+#define IGB_NVEC		10
+
+/* The edu SIOV virtual device's BAR0 (docs/siov-edu.rst). */
+#define VDEV_REG_NVEC		0x0004
+#define VDEV_REG_DOORBELL	0x0008
+#define VDEV_REG_FLUSH		0x0018
+#define VDEV_REG_DROPPED	0x001c
+#define SIOV_DRIVER		"vfio-siov-edu"
+
+static int iterations = 10000;
+/* Busy rows: the error is 20 ms / iterations, so more of them. */
+static int ims_iterations = 50000;
+
+/* ---- output ---------------------------------------------------------- */
+
+static void row(const char *key, double value, const char *unit, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("bench %s %.1f %s", key, value, unit);
+	if (fmt) {
+		putchar(' ');
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void row_na(const char *key, const char *why)
+{
+	printf("bench %s n/a - %s\n", key, why);
+	fflush(stdout);
+}
+
+/* ---- time ------------------------------------------------------------ */
+
+struct snap {
+	u64 wall;	/* ns of CLOCK_MONOTONIC */
+	u64 idle;	/* ns of idle summed over CPUs, 10 ms resolution */
+};
+
+static int ncpus;
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void snap(struct snap *s)
+{
+	unsigned long up_s, up_cs, idle_s, idle_cs;
+	FILE *f = fopen("/proc/uptime", "r");
+	int n;
+
+	VFIO_ASSERT_NOT_NULL(f);
+	n = fscanf(f, "%lu.%lu %lu.%lu", &up_s, &up_cs, &idle_s, &idle_cs);
+	VFIO_ASSERT_EQ(n, 4);
+	fclose(f);
+	s->idle = idle_s * 1000000000ull + idle_cs * 10000000ull;
+	s->wall = now_ns();
+}
+
+/* Instructions executed on all CPUs between @a and @b. */
+static double busy_ns(const struct snap *a, const struct snap *b)
+{
+	return (double)ncpus * (b->wall - a->wall) - (double)(b->idle - a->idle);
+}
+
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	VFIO_ASSERT_EQ(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+/* The Linux irq number of the interrupt named @name, -1 if none. */
+static int irq_by_name(const char *name)
+{
+	char line[4096], *p;
+	size_t len = strlen(name);
+	int irq = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	VFIO_ASSERT_NOT_NULL(f);
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, name);
+		if (!p || (p[len] && p[len] != '\n' && p[len] != ' '))
+			continue;
+		irq = atoi(line);
+		break;
+	}
+	fclose(f);
+	return irq;
+}
+
+/* Send interrupt @name to CPU @cpu only; false if that cannot be done. */
+static bool irq_to_cpu(const char *name, int cpu)
+{
+	char path[64], mask[16];
+	int irq = irq_by_name(name), fd;
+	bool ok;
+
+	if (irq < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity", irq);
+	snprintf(mask, sizeof(mask), "%x", 1u << cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return false;
+	ok = write(fd, mask, strlen(mask)) == (ssize_t)strlen(mask);
+	close(fd);
+	return ok;
+}
+
+static long meminfo_kb(const char *field)
+{
+	char line[256];
+	size_t len = strlen(field);
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	VFIO_ASSERT_NOT_NULL(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':') {
+			kb = atol(line + len + 1);
+			break;
+		}
+	fclose(f);
+	return kb;
+}
+
+/* ---- SET_IRQS -------------------------------------------------------- */
+
+static int set_irqs(int device_fd, u32 start, u32 count, const int *fds)
+{
+	size_t argsz = sizeof(struct vfio_irq_set) + count * sizeof(int);
+	struct vfio_irq_set *hdr = alloca(argsz);
+
+	hdr->argsz = argsz;
+	hdr->flags = VFIO_IRQ_SET_ACTION_TRIGGER |
+		     (fds ? VFIO_IRQ_SET_DATA_EVENTFD : VFIO_IRQ_SET_DATA_NONE);
+	hdr->index = MSIX;
+	hdr->start = start;
+	hdr->count = count;
+	if (fds)
+		memcpy(hdr->data, fds, count * sizeof(int));
+	return ioctl(device_fd, VFIO_DEVICE_SET_IRQS, hdr) ? -errno : 0;
+}
+
+static void msix_disable(int device_fd)
+{
+	VFIO_ASSERT_EQ(set_irqs(device_fd, 0, 0, NULL), 0);
+}
+
+/*
+ * SET_IRQS cost: enable @n vectors at once from disabled, then add vector @n
+ * to that live set of @n, then disable (untimed); @reps times.  Every add is
+ * a first add (a virtual device keeps a vector's IMS entry until MSI-X is
+ * disabled).  Wall time: nothing here waits for a device.  Returns false
+ * (and prints n/a rows) when the kernel refuses.
+ */
+static bool bench_set_irqs(const char *dev, int device_fd, const int *efd, int n,
+			   bool add, int reps)
+{
+	u64 t, enable = 0, addone = 0;
+	char key[64];
+	int r, ret;
+
+	for (r = 0; r < reps; r++) {
+		t = now_ns();
+		ret = set_irqs(device_fd, 0, n, efd);
+		enable += now_ns() - t;
+		if (ret) {
+			snprintf(key, sizeof(key), "enable.%s.%d", dev, n);
+			row_na(key, strerror(-ret));
+			return false;
+		}
+		if (add) {
+			t = now_ns();
+			ret = set_irqs(device_fd, n, 1, &efd[n]);
+			addone += now_ns() - t;
+			if (ret) {
+				snprintf(key, sizeof(key), "add.%s.%d", dev, n);
+				row_na(key, strerror(-ret));
+				add = false;
+			}
+		}
+		msix_disable(device_fd);
+	}
+	snprintf(key, sizeof(key), "enable.%s.%d", dev, n);
+	row(key, (double)enable / reps, "ns", "%d reps", reps);
+	if (add) {
+		snprintf(key, sizeof(key), "add.%s.%d", dev, n);
+		row(key, (double)addone / reps, "ns", "%d reps", reps);
+	}
+	return true;
+}
+
+/* ---- igb ------------------------------------------------------------- */
+
+static void igb_setup(struct vfio_pci_device *device)
+{
+	void *bar0 = device->bars[0].vaddr;
+	int v;
+
+	vfio_pci_cmd_set(device, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	writel(~0u, bar0 + IGB_REG_EIMC);
+	writel(IGB_GPIE_MSIX_MODE, bar0 + IGB_REG_GPIE);
+	for (v = 0; v < IGB_NVEC; v++)
+		writel(0, bar0 + IGB_REG_EITR(v));	/* no throttling */
+	writel((1u << IGB_NVEC) - 1, bar0 + IGB_REG_EIAC);	/* one message per EICS write */
+	writel(0, bar0 + IGB_REG_EIAM);
+	writel(~0u, bar0 + IGB_REG_EICR);
+	writel((1u << IGB_NVEC) - 1, bar0 + IGB_REG_EIMS);
+}
+
+static void igb_fire(struct vfio_pci_device *device, int v)
+{
+	writel(1u << v, device->bars[0].vaddr + IGB_REG_EICS);
+}
+
+/* Fire, then take the signal off the eventfd; returns the count read. */
+static u64 igb_fire_and_read(struct vfio_pci_device *device, int v, int fd)
+{
+	u64 got;
+
+	igb_fire(device, v);
+	if (read(fd, &got, sizeof(got)) == sizeof(got))
+		return got;
+	VFIO_ASSERT_EQ(errno, EAGAIN);
+	return eventfd_wait(fd, WAIT_MS);
+}
+
+/*
+ * Per-interrupt cost on igb vector 0.  "hot": the vector's interrupt goes to
+ * the CPU that fires it, so it arrives at once and read() finds the eventfd
+ * signalled: wall time, no idle.  "wake": the interrupt goes to the other
+ * CPU while this one blocks in poll(): hardirq on an idle CPU, a wakeup, a
+ * context switch, as for a device that answers later (the IMS comparison).
+ */
+static void bench_igb_irq(struct vfio_pci_device *device, const int *efd, bool wake)
+{
+	char name[64];
+	struct snap a, b;
+	u64 got = 0;
+	int i;
+
+	VFIO_ASSERT_EQ(set_irqs(device->fd, 0, 1, efd), 0);
+	snprintf(name, sizeof(name), "vfio-msix[0](%s)", device->bdf);
+	if (!irq_to_cpu(name, wake ? 1 : 0))
+		printf("# could not set the affinity of %s\n", name);
+
+	for (i = 0; i < 100; i++)
+		got += igb_fire_and_read(device, 0, efd[0]);
+	VFIO_ASSERT_EQ(got, 100);
+
+	got = 0;
+	snap(&a);
+	for (i = 0; i < iterations; i++)
+		got += igb_fire_and_read(device, 0, efd[0]);
+	snap(&b);
+	VFIO_ASSERT_EQ(got, (u64)iterations, "igb vector 0: %d fired, %lu received\n",
+		       iterations, got);
+	/*
+	 * No device timer in either loop, so no idle period where every CPU
+	 * waits (the clock never jumps): wall time is the work of both CPUs;
+	 * busy agrees within its 10 ms resolution.
+	 */
+	row(wake ? "irq.msix.wake" : "irq.msix.hot", (double)(b.wall - a.wall) / iterations, "ns",
+	    "wall, %d irqs, busy %.1f +-%.1f", iterations, busy_ns(&a, &b) / iterations,
+	    2e7 / iterations);
+	msix_disable(device->fd);
+}
+
+struct firing {
+	struct vfio_pci_device *device;
+	int fd;
+	atomic_bool stop;
+	atomic_ulong fired;
+	atomic_ulong received;
+};
+
+/* Vector 0 fires, paced by its own delivery, until told to stop (CPU 1). */
+static void *fire_vector0(void *arg)
+{
+	struct firing *f = arg;
+
+	pin_to_cpu(1);
+	while (!atomic_load(&f->stop)) {
+		igb_fire(f->device, 0);
+		atomic_fetch_add(&f->fired, 1);
+		atomic_fetch_add(&f->received, eventfd_wait(f->fd, WAIT_MS / 10));
+	}
+	return NULL;
+}
+
+/*
+ * Resize while vector 0 is in use: vectors 1 .. 9 are added one at a time,
+ * either on the live set (dynamic MSI-X: SET_IRQS start=k count=1) or the
+ * way a VMM without dynamic MSI-X does it (disable MSI-X, enable 0 .. k).
+ *
+ * Two counts.  "thread": vector 0 fires continuously from CPU 1 during the
+ * whole sequence.  Under single-threaded TCG the vCPUs take turns, so that
+ * thread rarely runs in the middle of an ioctl: it shows that nothing is
+ * lost, but not how much a window loses.  "window": before, between and
+ * after the ioctls of each step, vector 0 is fired once from this thread,
+ * which is where a legacy resize's gap is; plus the length of the gap (from
+ * the start of the disable to the end of the re-enable).
+ */
+static void bench_resize(struct vfio_pci_device *device, const int *efd, bool legacy)
+{
+	const char *mode = legacy ? "legacy" : "dynamic";
+	struct firing f = { .device = device, .fd = efd[0] };
+	u64 fired = 0, received = 0, gap = 0, t;
+	pthread_t thread;
+	char key[64];
+	int k, ret;
+
+	/* Windows first: deterministic, one fire per point of interest. */
+	VFIO_ASSERT_EQ(set_irqs(device->fd, 0, 1, efd), 0);
+	for (k = 1; k < IGB_NVEC; k++) {
+		received += igb_fire_and_read(device, 0, efd[0]);
+		fired++;
+		t = now_ns();
+		if (legacy) {
+			msix_disable(device->fd);
+			igb_fire(device, 0);	/* in the gap */
+			fired++;
+			ret = set_irqs(device->fd, 0, k + 1, efd);
+		} else {
+			ret = set_irqs(device->fd, k, 1, &efd[k]);
+		}
+		gap += now_ns() - t;
+		VFIO_ASSERT_EQ(ret, 0, "%s resize to %d vectors: %s\n", mode, k + 1,
+			       strerror(-ret));
+		received += eventfd_drain(efd[0]);
+		received += igb_fire_and_read(device, 0, efd[0]);
+		fired++;
+	}
+	/* Every added vector works, and only on its own eventfd. */
+	for (k = 0; k < IGB_NVEC; k++)
+		VFIO_ASSERT_EQ(igb_fire_and_read(device, k, efd[k]), 1, "vector %d\n", k);
+	msix_disable(device->fd);
+	snprintf(key, sizeof(key), "resize.%s.window.lost", mode);
+	row(key, (double)(fired - received), "irqs", "%lu fired, %lu received",
+	    fired, received);
+	snprintf(key, sizeof(key), "resize.%s.window.ns", mode);
+	row(key, (double)gap / (IGB_NVEC - 1), "ns", "per resize step, %s", legacy ?
+	    "vector 0 without a handler" : "vector 0 untouched");
+
+	/* Continuous firing from the other CPU. */
+	VFIO_ASSERT_EQ(set_irqs(device->fd, 0, 1, efd), 0);
+	VFIO_ASSERT_EQ(pthread_create(&thread, NULL, fire_vector0, &f), 0);
+	for (k = 1; k < IGB_NVEC; k++) {
+		unsigned long before = atomic_load(&f.fired);
+
+		if (legacy) {
+			msix_disable(device->fd);
+			ret = set_irqs(device->fd, 0, k + 1, efd);
+		} else {
+			ret = set_irqs(device->fd, k, 1, &efd[k]);
+		}
+		VFIO_ASSERT_EQ(ret, 0);
+		/* Let vector 0 fire across the next step too (no sleep: yield). */
+		while (atomic_load(&f.fired) < before + 2)
+			sched_yield();
+	}
+	atomic_store(&f.stop, true);
+	VFIO_ASSERT_EQ(pthread_join(thread, NULL), 0);
+	f.received += eventfd_drain(efd[0]);
+	msix_disable(device->fd);
+	snprintf(key, sizeof(key), "resize.%s.thread.lost", mode);
+	row(key, (double)(f.fired - f.received), "irqs", "%lu fired, %lu received",
+	    (unsigned long)f.fired, (unsigned long)f.received);
+}
+
+static int run_igb(const char *bdf)
+{
+	static const int sizes[] = { 1, 2, 4, 8, 9, 10 };
+	struct vfio_pci_device *device;
+	struct iommu *iommu;
+	int efd[IGB_NVEC + 1], i;
+
+	iommu = iommu_init("iommufd");
+	device = vfio_pci_device_init(bdf, iommu);
+	for (i = 0; i <= IGB_NVEC; i++)
+		efd[i] = eventfd_nonblock();
+	igb_setup(device);
+	pin_to_cpu(0);
+
+	bench_igb_irq(device, efd, false);
+	bench_igb_irq(device, efd, true);
+	for (i = 0; i < (int)ARRAY_SIZE(sizes); i++)
+		bench_set_irqs("igb", device->fd, efd, sizes[i], sizes[i] < IGB_NVEC, 500);
+	bench_resize(device, efd, false);
+	bench_resize(device, efd, true);
+
+	writel(~0u, device->bars[0].vaddr + IGB_REG_EIMC);
+	vfio_pci_device_cleanup(device);
+	iommu_cleanup(iommu);
+	return 0;
+}
+
+/* ---- IMS: edu SIOV virtual devices (docs/siov-edu.rst) ---------------- */
+
+struct vdev {
+	int id;
+	int nvec;
+	int fd;
+	u64 bar0;	/* offset of BAR0 in the device fd */
+	int *efd;
+};
+
+static const char *edu_bdf;
+
+static int sysfs_write(const char *path, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	int fd, n, ret = 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Bind edu to vfio-siov-edu; false if this kernel has no such driver. */
+static bool siov_bind(void)
+{
+	char path[256];
+	int ret;
+
+	if (access("/sys/bus/pci/drivers/" SIOV_DRIVER, F_OK))
+		return false;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", edu_bdf);
+	sysfs_write(path, "%s", edu_bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", edu_bdf);
+	ret = sysfs_write(path, SIOV_DRIVER);
+	VFIO_ASSERT_EQ(ret, 0, "%s\n", path);
+	ret = sysfs_write("/sys/bus/pci/drivers_probe", "%s", edu_bdf);
+	VFIO_ASSERT_EQ(ret, 0, "probing %s\n", edu_bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/siov/create", edu_bdf);
+	return !access(path, W_OK);
+}
+
+static int vdev_create(int id, int nvec)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/siov/create", edu_bdf);
+	return sysfs_write(path, "%d %d", id, nvec);
+}
+
+static void vdev_remove(int id)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/siov/remove", edu_bdf);
+	ret = sysfs_write(path, "%d", id);
+	VFIO_ASSERT_EQ(ret, 0, "removing virtual device %d\n", id);
+}
+
+/* Open virtual device @id through its cdev, bound to @iommu's IOAS. */
+static void vdev_open(struct vdev *vd, int id, int nvec, struct iommu *iommu)
+{
+	struct vfio_region_info bar = { .argsz = sizeof(bar), .index = VFIO_PCI_BAR0_REGION_INDEX };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	char path[256], cdev[300] = "";
+	struct dirent *e;
+	DIR *d;
+	int i;
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/auxiliary/devices/vfio_siov_edu.vdev.%d/vfio-dev", id);
+	d = opendir(path);
+	VFIO_ASSERT_NOT_NULL(d, "%s\n", path);
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "vfio", 4))
+			snprintf(cdev, sizeof(cdev), "/dev/vfio/devices/%s", e->d_name);
+	closedir(d);
+	VFIO_ASSERT_NE(cdev[0], 0);
+
+	vd->id = id;
+	vd->nvec = nvec;
+	vd->fd = open(cdev, O_RDWR);
+	VFIO_ASSERT_GE(vd->fd, 0, "%s\n", cdev);
+	VFIO_ASSERT_EQ(__vfio_device_bind_iommufd(vd->fd, iommu->iommufd, NULL), 0);
+	attach.pt_id = iommu->ioas_id;
+	ioctl_assert(vd->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
+	ioctl_assert(vd->fd, VFIO_DEVICE_GET_REGION_INFO, &bar);
+	vd->bar0 = bar.offset;
+	vd->efd = calloc(nvec + 1, sizeof(int));
+	VFIO_ASSERT_NOT_NULL(vd->efd);
+	for (i = 0; i <= nvec; i++)
+		vd->efd[i] = eventfd_nonblock();
+}
+
+static void vdev_close(struct vdev *vd)
+{
+	int i;
+
+	for (i = 0; i <= vd->nvec; i++)
+		close(vd->efd[i]);
+	free(vd->efd);
+	close(vd->fd);
+}
+
+static void vdev_write(struct vdev *vd, u32 reg, u32 val)
+{
+	VFIO_ASSERT_EQ(pwrite(vd->fd, &val, 4, vd->bar0 + reg), 4);
+}
+
+static u32 vdev_read(struct vdev *vd, u32 reg)
+{
+	u32 val;
+
+	VFIO_ASSERT_EQ(pread(vd->fd, &val, 4, vd->bar0 + reg), 4);
+	return val;
+}
+
+/*
+ * Per-interrupt cost of IMS vector 1 of a virtual device, fired by its
+ * doorbell.  edu's DMA engine sends the message ~100 ms of virtual time
+ * later, so this CPU idles meanwhile: busy time, the interrupt on the other
+ * CPU, exactly like irq.msix.wake (measured again in this boot, so the
+ * ratio compares the same kernel and VM).  The doorbell's own cost (a
+ * region write through the vfio fd, emulated by the driver) is measured on
+ * a vector without an eventfd (nothing is sent, DROPPED counts it) and
+ * subtracted.
+ */
+static void bench_ims_irq(struct vdev *vd, int n)
+{
+	char name[96];
+	struct snap a, b;
+	double raw, bell;
+	u64 got = 0;
+	u32 dropped;
+	int i;
+
+	VFIO_ASSERT_EQ(set_irqs(vd->fd, 0, 2, vd->efd), 0);
+	snprintf(name, sizeof(name), "vfio-ims-msix[1](vfio_siov_edu.vdev.%d)", vd->id);
+	if (!irq_to_cpu(name, 1))
+		printf("# could not set the affinity of %s\n", name);
+
+	for (i = 0; i < 10; i++) {
+		vdev_write(vd, VDEV_REG_DOORBELL, 1);
+		got += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
+	}
+	VFIO_ASSERT_EQ(got, 10, "IMS vector 1 does not fire\n");
+
+	got = 0;
+	snap(&a);
+	for (i = 0; i < n; i++) {
+		vdev_write(vd, VDEV_REG_DOORBELL, 1);
+		got += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
+	}
+	snap(&b);
+	VFIO_ASSERT_EQ(got, (u64)n, "IMS vector 1: %d fired, %lu received\n", n, got);
+	raw = busy_ns(&a, &b) / n;
+
+	dropped = vdev_read(vd, VDEV_REG_DROPPED);
+	snap(&a);
+	for (i = 0; i < n; i++)
+		vdev_write(vd, VDEV_REG_DOORBELL, 2);	/* no eventfd: dropped */
+	snap(&b);
+	VFIO_ASSERT_EQ(vdev_read(vd, VDEV_REG_DROPPED), dropped + n);
+	bell = (double)(b.wall - a.wall) / n;	/* nothing waits: wall */
+
+	row("irq.ims.doorbell", bell, "ns", "wall, %d doorbells to a vector without eventfd", n);
+	row("irq.ims.raw", raw, "ns", "busy, %d irqs, +-%.1f", n, 2e7 / n);
+	row("irq.ims.wake", raw - bell, "ns", "raw - doorbell");
+	msix_disable(vd->fd);
+}
+
+/*
+ * Resize a virtual device's live set while IMS vector 1 is in use: for each
+ * added vector k, a message of vector 1 is in flight (doorbell written, the
+ * DMA engine not done) while SET_IRQS adds k, and one more is sent after.
+ */
+static void bench_ims_resize(struct vdev *vd, int nvec)
+{
+	u64 fired = 0, received = 0;
+	int k, ret;
+
+	VFIO_ASSERT_EQ(set_irqs(vd->fd, 0, 2, vd->efd), 0);
+	for (k = 2; k < nvec; k++) {
+		vdev_write(vd, VDEV_REG_DOORBELL, 1);
+		fired++;
+		ret = set_irqs(vd->fd, k, 1, &vd->efd[k]);
+		VFIO_ASSERT_EQ(ret, 0, "adding vector %d: %s\n", k, strerror(-ret));
+		received += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
+		vdev_write(vd, VDEV_REG_DOORBELL, 1);
+		fired++;
+		received += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
+	}
+	received += eventfd_drain(vd->efd[1]);
+	msix_disable(vd->fd);
+	row("resize.ims.lost", (double)(fired - received), "irqs",
+	    "%lu fired, %lu received, vectors 2..%d added",
+	    fired, received, nvec - 1);
+}
+
+/*
+ * How many IMS vectors the parent sustains: virtual devices of @per IMS
+ * vectors (plus the emulated vector 0) are created, opened and fully enabled
+ * until one fails or @max_vdevs are up; the last vector of every device is
+ * fired once; slab and free memory are compared with before.
+ */
+static void bench_ims_scale(struct iommu *iommu, int first_id, int max_vdevs, int per)
+{
+	long slab0 = meminfo_kb("Slab"), free0 = meminfo_kb("MemFree");
+	long pcpu0 = meminfo_kb("Percpu");
+	struct vdev *vds = calloc(max_vdevs, sizeof(*vds));
+	int n, ret = 0, vectors = 0;
+	const char *why = "limit of the benchmark";
+	long slab, mfree, pcpu;
+	u64 got;
+
+	VFIO_ASSERT_NOT_NULL(vds);
+	for (n = 0; n < max_vdevs; n++) {
+		ret = vdev_create(first_id + n, per + 1);
+		if (ret) {
+			why = "create failed";
+			break;
+		}
+		vdev_open(&vds[n], first_id + n, per + 1, iommu);
+		ret = set_irqs(vds[n].fd, 0, per + 1, vds[n].efd);
+		if (ret) {
+			why = "SET_IRQS failed";
+			vdev_close(&vds[n]);
+			vdev_remove(first_id + n);
+			break;
+		}
+		vectors += per;
+	}
+	slab = meminfo_kb("Slab") - slab0;
+	mfree = free0 - meminfo_kb("MemFree");
+	pcpu = meminfo_kb("Percpu") - pcpu0;
+
+	got = 0;
+	for (int i = 0; i < n; i++) {
+		vdev_write(&vds[i], VDEV_REG_DOORBELL, per);
+		got += eventfd_wait(vds[i].efd[per], 10 * WAIT_MS);
+	}
+	VFIO_ASSERT_EQ(got, (u64)n, "last vector of %d virtual devices: %lu received\n",
+		       n, got);
+
+	row("scale.ims.vectors", vectors, "vectors", "%d vdevs x %d, stopped: %s%s%s", n, per, why,
+	    ret ? ": " : "", ret ? strerror(-ret) : "");
+	row("scale.ims.vdevs", n, "vdevs", NULL);
+	if (vectors) {
+		row("scale.ims.slab", slab * 1024.0 / vectors, "B/vector",
+		    "Slab delta %ld kB", slab);
+		row("scale.ims.mem", (mfree + 0.0) * 1024.0 / vectors, "B/vector",
+		    "MemFree delta %ld kB (Percpu %+ld kB)", mfree, pcpu);
+	}
+
+	for (int i = n - 1; i >= 0; i--) {
+		msix_disable(vds[i].fd);
+		vdev_close(&vds[i]);
+		vdev_remove(vds[i].id);
+	}
+	free(vds);
+}
+
+static int run_ims(const char *igb_bdf)
+{
+	static const int enable_n[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };
+	struct rlimit nofile = { 1 << 16, 1 << 16 };
+	struct vfio_pci_device *igb;
+	struct iommu *iommu;
+	struct vdev vd;
+	int efd[IGB_NVEC + 1], i;
+
+	if (!siov_bind()) {
+		row_na("irq.ims.wake", "needs SIOV (no " SIOV_DRIVER " with siov/create)");
+		return 0;
+	}
+	VFIO_ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &nofile), 0);
+	pin_to_cpu(0);
+	iommu = iommu_init("iommufd");
+
+	/* MSI-X reference in this same boot. */
+	igb = vfio_pci_device_init(igb_bdf, iommu);
+	for (i = 0; i <= IGB_NVEC; i++)
+		efd[i] = eventfd_nonblock();
+	igb_setup(igb);
+	bench_igb_irq(igb, efd, true);
+	writel(~0u, igb->bars[0].vaddr + IGB_REG_EIMC);
+	vfio_pci_device_cleanup(igb);
+
+	VFIO_ASSERT_EQ(vdev_create(0, 2048), 0);
+	vdev_open(&vd, 0, 2048, iommu);
+	bench_ims_irq(&vd, ims_iterations);
+	for (i = 0; i < (int)ARRAY_SIZE(enable_n); i++)
+		if (!bench_set_irqs("vdev", vd.fd, vd.efd, enable_n[i], true,
+				    enable_n[i] > 64 ? 10 : 50))
+			break;
+	bench_ims_resize(&vd, 64);
+	vdev_close(&vd);
+	vdev_remove(0);
+
+	bench_ims_scale(iommu, 100, 128, 64);
+	iommu_cleanup(iommu);
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	const char *env = getenv("BENCH_ITERATIONS");
+
+	if (env)
+		iterations = atoi(env);
+	env = getenv("BENCH_IMS_ITERATIONS");
+	if (env)
+		ims_iterations = atoi(env);
+	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("# vfio_intr_bench: %d CPUs, %d iterations per interrupt row\n", ncpus, iterations);
+
+	if (argc == 3 && !strcmp(argv[1], "igb"))
+		return run_igb(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "ims")) {
+		edu_bdf = argv[2];
+		return run_ims(argv[3]);
+	}
+	fprintf(stderr, "usage: %s igb IGB_BDF | ims EDU_BDF IGB_BDF\n", argv[0]);
+	return 2;
+}
