@@ -12,7 +12,7 @@ set -euo pipefail
 mode=${1:-check}
 kernel=${VM_KERNEL:-$BUILD/kobj/arch/x86/boot/bzImage}
 initrd=${VM_INITRD:-$BUILD/initramfs.cpio}
-VM_TIMEOUT=${VM_TIMEOUT:-1500}
+VM_TIMEOUT=${VM_TIMEOUT:-2700}
 [ -f "$kernel" ] && [ -f "$initrd" ] || die "build the kernel and initramfs first"
 
 # Guest time = executed instructions (1 ns each), idle time skipped: timeouts
@@ -81,21 +81,23 @@ fi
 
 # plan_shards RUN N: N lines, the comma-separated tests of each shard of RUN.
 # Longest first onto the least loaded shard, using the guest-time durations
-# earlier runs recorded in $durations (60 s for a test not seen yet).
+# earlier runs recorded in $durations, else those measured for the project
+# (scripts/guest/durations), else 60 s.
 durations="$BUILD/check/durations"
 plan_shards() {
 	awk -v r="$1" -v pat="${TESTS:-.}" '$1 !~ /^#/ && $2 == r && $1 ~ pat { print $1, ($5 == "SKIP") }' \
 		"$TOP/scripts/guest/tests.list" |
 		python3 -c '
 import sys
-n, dfile = int(sys.argv[1]), sys.argv[2]
+n = int(sys.argv[1])
 known = {}
-try:
-    for line in open(dfile):
-        name, secs = line.split()
-        known[name] = int(secs)
-except OSError:
-    pass
+for dfile in sys.argv[2:]:
+    try:
+        for line in open(dfile):
+            name, secs = line.split()
+            known[name] = int(secs)
+    except OSError:
+        pass
 tests = [line.split() for line in sys.stdin if line.strip()]
 for t, skip in tests:
     if skip == "1":
@@ -110,7 +112,7 @@ for t in sorted(tests, key=lambda t: -known.get(t, 60)):
     load[i] += known.get(t, 60)
 for s in shards:
     print(",".join(s) or "-")
-' "$2" "$durations"
+' "$2" "$TOP/scripts/guest/durations" "$durations"
 }
 
 # Remember how long each test took (guest seconds), for plan_shards.
