@@ -145,7 +145,9 @@ while IFS='|' read -r run qextra aextra; do
 		 grep -cE "${TESTS:-.}" || true)
 	# Skip a run none of whose tests is selected (KUnit results come with 'main').
 	[ "$run" = main ] || [ "$ntests" -gt 0 ] || continue
-	n=$(( ntests < shards ? (ntests > 0 ? ntests : 1) : shards ))
+	# Only the main run is long enough to be worth more than one boot.
+	n=1
+	[ "$run" != main ] || n=$(( ntests < shards ? (ntests > 0 ? ntests : 1) : shards ))
 	if [ "$n" -gt 1 ]; then
 		# Shards get whole tests, balanced on the durations of earlier runs.
 		mapfile -t plan < <(plan_shards "$run" "$n")
