@@ -94,6 +94,8 @@ known = {}
 for dfile in sys.argv[2:]:
     try:
         for line in open(dfile):
+            if line.startswith("#") or not line.strip():
+                continue
             name, secs = line.split()
             known[name] = int(secs)
     except OSError:
