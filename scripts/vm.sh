@@ -80,9 +80,9 @@ if [ "$mode" = bench ]; then
 fi
 
 # plan_shards RUN N: N lines, the comma-separated tests of each shard of RUN.
-# Longest first onto the least loaded shard, using the guest-time durations
-# earlier runs recorded in $durations, else those measured for the project
-# (scripts/guest/durations), else 60 s.
+# Longest first onto the least loaded shard, using the guest CPU time (what
+# the host's TCG thread pays for) earlier runs recorded in $durations, else
+# that measured for the project (scripts/guest/durations), else 60 s.
 durations="$BUILD/check/durations"
 plan_shards() {
 	awk -v r="$1" -v pat="${TESTS:-.}" '$1 !~ /^#/ && $2 == r && $1 ~ pat { print $1, ($5 == "SKIP") }' \
@@ -117,14 +117,14 @@ for s in shards:
 ' "$2" "$TOP/scripts/guest/durations" "$durations"
 }
 
-# Remember how long each test took (guest seconds), for plan_shards.
+# Remember how much guest CPU time each test took, for plan_shards.
 record_durations() {
 	local f
 	{
 		[ ! -f "$durations" ] || cat "$durations"
 		for f in "$@"; do
 			tr -d '\r' < "$f/results.tap" 2>/dev/null |
-				sed -n 's/^# \([^ :]*\): \([0-9]*\)s$/\1 \2/p'
+				sed -n 's/^# \([^ :]*\): [0-9]*s, cpu \([0-9]*\)s$/\1 \2/p'
 		done
 	} | awk '{ d[$1] = $2 } END { for (t in d) print t, d[t] }' | sort > "$durations.new"
 	mv "$durations.new" "$durations"
