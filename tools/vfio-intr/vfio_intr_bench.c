@@ -52,21 +52,10 @@
 
 #include <libvfio.h>
 #include <libvfio/vfio_pci_irq.h>
+#include <libvfio/igb.h>
 
 #define MSIX			VFIO_PCI_MSIX_IRQ_INDEX
 #define WAIT_MS			1000	/* an interrupt that must come */
-
-/* igb (82576): cause v is routed to MSI-X vector v, fired by EICS. */
-#define IGB_REG_GPIE		0x01514
-#define IGB_REG_EICS		0x01520
-#define IGB_REG_EIMS		0x01524
-#define IGB_REG_EIMC		0x01528
-#define IGB_REG_EIAC		0x0152c
-#define IGB_REG_EIAM		0x01530
-#define IGB_REG_EICR		0x01580
-#define IGB_REG_EITR(v)		(0x01680 + 4 * (v))
-#define IGB_GPIE_MSIX_MODE	0x00000010
-#define IGB_NVEC		10
 
 /* The edu SIOV virtual device's BAR0 (docs/siov-edu.rst). */
 #define VDEV_REG_NVEC		0x0004
@@ -281,12 +270,13 @@ static void igb_setup(struct vfio_pci_device *device)
 	vfio_pci_cmd_set(device, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	writel(~0u, bar0 + IGB_REG_EIMC);
 	writel(IGB_GPIE_MSIX_MODE, bar0 + IGB_REG_GPIE);
-	for (v = 0; v < IGB_NVEC; v++)
+	for (v = 0; v < IGB_MSIX_VECTORS; v++)
 		writel(0, bar0 + IGB_REG_EITR(v));	/* no throttling */
-	writel((1u << IGB_NVEC) - 1, bar0 + IGB_REG_EIAC);	/* one message per EICS write */
+	/* one message per EICS write */
+	writel((1u << IGB_MSIX_VECTORS) - 1, bar0 + IGB_REG_EIAC);
 	writel(0, bar0 + IGB_REG_EIAM);
 	writel(~0u, bar0 + IGB_REG_EICR);
-	writel((1u << IGB_NVEC) - 1, bar0 + IGB_REG_EIMS);
+	writel((1u << IGB_MSIX_VECTORS) - 1, bar0 + IGB_REG_EIMS);
 }
 
 static void igb_fire(struct vfio_pci_device *device, int v)
@@ -393,7 +383,7 @@ static void bench_resize(struct vfio_pci_device *device, const int *efd, bool le
 
 	/* Windows first: deterministic, one fire per point of interest. */
 	VFIO_ASSERT_EQ(set_irqs(device->fd, 0, 1, efd), 0);
-	for (k = 1; k < IGB_NVEC; k++) {
+	for (k = 1; k < IGB_MSIX_VECTORS; k++) {
 		received += igb_fire_and_read(device, 0, efd[0]);
 		fired++;
 		t = now_ns();
@@ -413,20 +403,20 @@ static void bench_resize(struct vfio_pci_device *device, const int *efd, bool le
 		fired++;
 	}
 	/* Every added vector works, and only on its own eventfd. */
-	for (k = 0; k < IGB_NVEC; k++)
+	for (k = 0; k < IGB_MSIX_VECTORS; k++)
 		VFIO_ASSERT_EQ(igb_fire_and_read(device, k, efd[k]), 1, "vector %d\n", k);
 	msix_disable(device->fd);
 	snprintf(key, sizeof(key), "resize.%s.window.lost", mode);
 	row(key, (double)(fired - received), "irqs", "%lu fired, %lu received",
 	    fired, received);
 	snprintf(key, sizeof(key), "resize.%s.window.ns", mode);
-	row(key, (double)gap / (IGB_NVEC - 1), "ns", "per resize step, %s", legacy ?
+	row(key, (double)gap / (IGB_MSIX_VECTORS - 1), "ns", "per resize step, %s", legacy ?
 	    "vector 0 without a handler" : "vector 0 untouched");
 
 	/* Continuous firing from the other CPU. */
 	VFIO_ASSERT_EQ(set_irqs(device->fd, 0, 1, efd), 0);
 	VFIO_ASSERT_EQ(pthread_create(&thread, NULL, fire_vector0, &f), 0);
-	for (k = 1; k < IGB_NVEC; k++) {
+	for (k = 1; k < IGB_MSIX_VECTORS; k++) {
 		unsigned long before = atomic_load(&f.fired);
 
 		if (legacy) {
@@ -454,11 +444,11 @@ static int run_igb(const char *bdf)
 	static const int sizes[] = { 1, 2, 4, 8, 9, 10 };
 	struct vfio_pci_device *device;
 	struct iommu *iommu;
-	int efd[IGB_NVEC + 1], i;
+	int efd[IGB_MSIX_VECTORS + 1], i;
 
 	iommu = iommu_init("iommufd");
 	device = vfio_pci_device_init(bdf, iommu);
-	for (i = 0; i <= IGB_NVEC; i++)
+	for (i = 0; i <= IGB_MSIX_VECTORS; i++)
 		efd[i] = eventfd_nonblock();
 	igb_setup(device);
 	pin_to_cpu(0);
@@ -466,7 +456,7 @@ static int run_igb(const char *bdf)
 	bench_igb_irq(device, efd, false);
 	bench_igb_irq(device, efd, true);
 	for (i = 0; i < (int)ARRAY_SIZE(sizes); i++)
-		bench_set_irqs("igb", device->fd, efd, sizes[i], sizes[i] < IGB_NVEC, 500);
+		bench_set_irqs("igb", device->fd, efd, sizes[i], sizes[i] < IGB_MSIX_VECTORS, 500);
 	bench_resize(device, efd, false);
 	bench_resize(device, efd, true);
 
@@ -753,7 +743,7 @@ static int run_ims(const char *igb_bdf)
 	struct vfio_pci_device *igb;
 	struct iommu *iommu;
 	struct vdev vd;
-	int efd[IGB_NVEC + 1], i;
+	int efd[IGB_MSIX_VECTORS + 1], i;
 
 	if (!siov_bind()) {
 		row_na("irq.ims.wake", "needs SIOV (no " SIOV_DRIVER " with siov/create)");
@@ -765,7 +755,7 @@ static int run_ims(const char *igb_bdf)
 
 	/* MSI-X reference in this same boot. */
 	igb = vfio_pci_device_init(igb_bdf, iommu);
-	for (i = 0; i <= IGB_NVEC; i++)
+	for (i = 0; i <= IGB_MSIX_VECTORS; i++)
 		efd[i] = eventfd_nonblock();
 	igb_setup(igb);
 	bench_igb_irq(igb, efd, true);

@@ -15,6 +15,7 @@
 
 #include <libvfio.h>
 #include <libvfio/vfio_pci_irq.h>
+#include <libvfio/igb.h>
 
 #include "lib/drivers/edu/registers.h"
 
@@ -42,18 +43,7 @@ static inline bool is_edu(struct vfio_pci_device *device)
 				     PCI_DEVICE_ID_QEMU_EDU);
 }
 
-/* igb (82576): MSI-X vector v is raised by writing BIT(v) to EICS. */
-#define IGB_DEVICE_ID_82576	0x10c9
-#define IGB_REG_GPIE		0x01514
-#define IGB_REG_EICS		0x01520
-#define IGB_REG_EIMS		0x01524
-#define IGB_REG_EIMC		0x01528
-#define IGB_REG_EIAC		0x0152c
-#define IGB_REG_EIAM		0x01530
-#define IGB_REG_EICR		0x01580
-#define IGB_REG_EITR(v)		(0x01680 + 4 * (v))
-#define IGB_GPIE_MSIX_MODE	0x00000010
-#define IGB_MSIX_VECTORS	10
+/* igb (82576): registers in libvfio/igb.h. */
 
 static inline bool is_igb(struct vfio_pci_device *device)
 {

@@ -20,23 +20,12 @@
 
 #include <libvfio.h>
 #include <libvfio/vfio_irq_dev.h>
+#include <libvfio/igb.h>
 
 #include "drivers/edu/registers.h"
 
 /* edu: the interrupt status bit the tests raise (not one the device uses) */
 #define EDU_IRQ_TEST		0x10000
-
-/* igb (82576): extended interrupt registers, MSI-X vector v = cause v */
-#define IGB_REG_GPIE		0x01514
-#define IGB_REG_EICS		0x01520
-#define IGB_REG_EIMS		0x01524
-#define IGB_REG_EIMC		0x01528
-#define IGB_REG_EIAC		0x0152c
-#define IGB_REG_EIAM		0x01530
-#define IGB_REG_EICR		0x01580
-#define IGB_REG_EITR(v)		(0x01680 + 4 * (v))
-#define IGB_GPIE_MSIX_MODE	0x00000010
-#define IGB_MSIX_VECTORS	10
 
 #define MTTY_TYPE	"/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1"
 #define MDEV_DEVICES	"/sys/bus/mdev/devices"
