@@ -28,9 +28,18 @@ boot() {
 	mkdir -p "$dir"
 	rm -f "$dir/guest.log" "$dir/results.tap" "$dir/qemu.rc"
 	: > "$dir/results.tap"
-	# Show progress while the VM runs.
-	tail -n +1 -F "$dir/results.tap" 2>/dev/null |
-		grep --line-buffered -E '^(not )?ok |^# (vfio-intr|kmemleak)|^[^ #].*\|' &
+	# Show progress while the VM runs, and stamp the arrival (host time) of
+	# the report lines (record_durations).  tail follows until the sentinel
+	# goes, then reads to the end.
+	echo "$EPOCHSECONDS # boot" > "$dir/stamps"
+	sleep infinity &
+	local sentinel=$!
+	tail -n +1 -F --pid="$sentinel" "$dir/results.tap" 2>/dev/null |
+		while IFS= read -r l; do
+			l=${l%$'\r'}
+			[[ $l != '# '* ]] || echo "$EPOCHSECONDS $l" >> "$dir/stamps"
+			[[ ! $l =~ ^(not\ )?ok\ |^#\ (vfio-intr|kmemleak)|^[^\ #].*\| ]] || echo "$l"
+		done &
 	local tailpid=$!
 	# shellcheck disable=SC2086
 	timeout --foreground -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
@@ -45,8 +54,7 @@ boot() {
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 intel_iommu=on loglevel=6 printk.time=1 vfio_intr.mode=$mode $aextra ${VM_APPEND:-}" \
 		< /dev/null > "$dir/qemu.log" 2>&1 || rc=$?
-	sleep 0.2   # let tail print the last lines (cosmetic only)
-	kill "$tailpid" 2>/dev/null || true
+	kill "$sentinel"
 	wait "$tailpid" 2>/dev/null || true
 	return $rc
 }
@@ -79,52 +87,26 @@ if [ "$mode" = bench ]; then
 	exit 0
 fi
 
-# plan_shards RUN N: N lines, the comma-separated tests of each shard of RUN.
-# Longest first onto the least loaded shard, using the guest CPU time (what
-# the host's TCG thread pays for) earlier runs recorded in $durations, else
-# that measured for the project (scripts/guest/durations), else 60 s.
+# Boots are planned by scripts/plan-boots.py on the host wall seconds earlier
+# runs took per test and per boot ($durations, else the measured seed
+# scripts/guest/durations): each test's from the host's arrival times of its
+# '# selftest: NAME' and '# NAME: ...' lines (boot() stamps them), each boot's
+# from QEMU's start to its first test.
 durations="$BUILD/check/durations"
-plan_shards() {
-	awk -v r="$1" -v pat="${TESTS:-.}" '$1 !~ /^#/ && $2 == r && $1 ~ pat { print $1, ($5 == "SKIP") }' \
-		"$TOP/scripts/guest/tests.list" |
-		python3 -c '
-import sys
-n = int(sys.argv[1])
-known = {}
-for dfile in sys.argv[2:]:
-    try:
-        for line in open(dfile):
-            if line.startswith("#") or not line.strip():
-                continue
-            name, secs = line.split()
-            known[name] = int(secs)
-    except OSError:
-        pass
-tests = [line.split() for line in sys.stdin if line.strip()]
-for t, skip in tests:
-    if skip == "1":
-        known[t] = 0
-tests = [t for t, _ in tests]
-load, shards = [0] * n, [[] for _ in range(n)]
-# shard 0 also reports the KUnit suites
-load[0] = 5
-for t in sorted(tests, key=lambda t: -known.get(t, 60)):
-    i = load.index(min(load))
-    shards[i].append(t)
-    load[i] += known.get(t, 60)
-for s in shards:
-    print(",".join(s) or "-")
-' "$2" "$TOP/scripts/guest/durations" "$durations"
-}
-
-# Remember how much guest CPU time each test took, for plan_shards.
 record_durations() {
 	local f
 	{
 		[ ! -f "$durations" ] || cat "$durations"
 		for f in "$@"; do
-			tr -d '\r' < "$f/results.tap" 2>/dev/null |
-				sed -n 's/^# \([^ :]*\): [0-9]*s, cpu \([0-9]*\)s$/\1 \2/p'
+			[ -f "$f/stamps" ] || continue
+			awk -v run="$(basename "$f" | sed 's/\.[0-9]*$//')" '
+				$2 == "#" && $3 == "boot" { t0 = $1; next }
+				$2 == "#" && $3 == "selftest:" {
+					if (t0 != "") { print "boot:" run, $1 - t0; t0 = "" }
+					start[$4] = $1; next }
+				$2 == "#" && $5 == "cpu" {
+					n = $3; sub(/:$/, "", n)
+					if (n in start) print n, $1 - start[n] }' "$f/stamps"
 		done
 	} | awk '{ d[$1] = $2 } END { for (t in d) print t, d[t] }' | sort > "$durations.new"
 	mv "$durations.new" "$durations"
@@ -134,50 +116,56 @@ stage_begin "vm-check"
 mkdir -p "$BUILD/check"
 # Single-threaded TCG keeps one host core busy per VM, so up to VM_PARALLEL
 # VMs (default: one per host core) boot at once.  The main run is split into
-# VM_SHARDS boots (default VM_PARALLEL), each running a share of its tests.
+# VM_SHARDS boots (default VM_PARALLEL) for main, one for each other run,
+# on VM_PARALLEL slots (default: one per host core), each slot booting its
+# share one after the other.
 parallel=${VM_PARALLEL:-$(nproc)}
 shards=${VM_SHARDS:-$parallel}
-boots=()	# "run|shard|nshards|qextra|aextra"
+declare -A qx ax
+runs=() nmain=1 selected=""
 while IFS='|' read -r run qextra aextra; do
 	case "$run" in ''|'#'*) continue ;; esac
 	run=$(trim "$run"); qextra=$(trim "$qextra"); aextra=$(trim "$aextra")
 	[ "$qextra" = - ] && qextra=""
 	[ "$aextra" = - ] && aextra=""
-	ntests=$(awk -v r="$run" '$1 !~ /^#/ && $2 == r { print $1 }' "$TOP/scripts/guest/tests.list" |
-		 grep -cE "${TESTS:-.}" || true)
+	sel=$(awk -v r="$run" -v pat="${TESTS:-.}" \
+		'$1 !~ /^#/ && $2 == r && $1 ~ pat { print r, $1, ($5 == "SKIP") }' \
+		"$TOP/scripts/guest/tests.list")
 	# Skip a run none of whose tests is selected (KUnit results come with 'main').
-	[ "$run" = main ] || [ "$ntests" -gt 0 ] || continue
-	# Only the main run is long enough to be worth more than one boot.
-	n=1
-	[ "$run" != main ] || n=$(( ntests < shards ? (ntests > 0 ? ntests : 1) : shards ))
-	if [ "$n" -gt 1 ]; then
-		# Shards get whole tests, balanced on the durations of earlier runs.
-		mapfile -t plan < <(plan_shards "$run" "$n")
+	[ "$run" = main ] || [ -n "$sel" ] || continue
+	if [ "$run" = main ]; then
+		# Only the main run is long enough to be worth more than one boot.
+		ntests=$(grep -c . <<< "$sel" || true)
+		nmain=$(( ntests < shards ? (ntests > 0 ? ntests : 1) : shards ))
 	fi
-	for ((i = 0; i < n; i++)); do
-		only=""
-		[ "$n" = 1 ] || only="vfio_intr.only=${plan[$i]}"
-		boots+=("$run|$i|$n|$qextra|$aextra $only")
-	done
+	runs+=("$run") qx[$run]=$qextra ax[$run]=$aextra
+	selected+="$sel"$'\n'
 done < "$TOP/scripts/guest/runs.list"
+mapfile -t plan < <(python3 "$TOP/scripts/plan-boots.py" "$parallel" "$nmain" \
+	"$(IFS=,; echo "${runs[*]}")" "$TOP/scripts/guest/durations" "$durations" <<< "$selected")
+nmain=${plan[0]}
+plan=("${plan[@]:1}")
+
+# boot_run RUN SHARD NSHARDS TESTS: one boot, in its own output directory.
+boot_run() {
+	local run=$1 i=$2 n=$3 only="" dir="$BUILD/check/$1" t0 rc=0
+	[ "$n" = 1 ] || { dir="$dir.$i"; only="vfio_intr.only=$4"; }
+	msg "run '$run' ($((i + 1))/$n): booting (guest log: $dir/guest.log)"
+	t0=$(date +%s)
+	boot "$dir" "${qx[$run]}" "vfio_intr.run=$run vfio_intr.shard=$i/$n ${ax[$run]} $only $(common_args)" || rc=$?
+	echo "$rc" > "$dir/qemu.rc"
+	msg "run '$run' ($((i + 1))/$n): VM exited with status $rc after $(( $(date +%s) - t0 ))s"
+}
 
 dirs=()
-running=0
-for b in "${boots[@]}"; do
-	IFS='|' read -r run i n qextra aextra <<< "$b"
-	dir="$BUILD/check/$run"
-	[ "$n" = 1 ] || dir="$dir.$i"
-	dirs+=("$dir")
-	if [ "$running" -ge "$parallel" ]; then
-		wait -n || true
-		running=$((running - 1))
-	fi
-	msg "run '$run' ($((i + 1))/$n): booting (guest log: $dir/guest.log)"
-	( t0=$(date +%s) rc=0
-	  boot "$dir" "$qextra" "vfio_intr.run=$run vfio_intr.shard=$i/$n $aextra $(common_args)" || rc=$?
-	  echo "$rc" > "$dir/qemu.rc"
-	  msg "run '$run' ($((i + 1))/$n): VM exited with status $rc after $(( $(date +%s) - t0 ))s" ) &
-	running=$((running + 1))
+for p in "${plan[@]}"; do
+	IFS='|' read -r shard tests others <<< "$p"
+	[ "$shard" = -1 ] || { [ "$nmain" = 1 ] && dirs+=("$BUILD/check/main") || dirs+=("$BUILD/check/main.$shard"); }
+	[ "$others" = - ] || for r in ${others//,/ }; do dirs+=("$BUILD/check/$r"); done
+	(
+		[ "$shard" = -1 ] || boot_run main "$shard" "$nmain" "$tests"
+		[ "$others" = - ] || for r in ${others//,/ }; do boot_run "$r" 0 1 ""; done
+	) &
 done
 wait || true
 record_durations "${dirs[@]}"
