@@ -323,7 +323,7 @@ static void *config_thread(void *arg)
 static void *reopen_thread(void *arg)
 {
 	struct worker *w = arg;
-	unsigned long i;
+	unsigned long i, n;
 	int fd;
 
 	for (i = 0; i < w->iters; i++) {
@@ -332,7 +332,19 @@ static void *reopen_thread(void *arg)
 			sched_yield();
 		fd = atomic_exchange(&cur_fd, -1);
 		VFIO_ASSERT_EQ(close(fd), 0);
-		fd = irq_dev_open_fd(&dev);
+		/*
+		 * A cdev is open once at a time: until the threads still in an
+		 * ioctl on the old fd have returned, the device is not closed
+		 * and the bind of the new fd fails with -EINVAL.
+		 */
+		for (n = 0; dev.iommu && n < 1000000; n++) {
+			fd = irq_dev_open_fd(&dev);
+			if (fd != -EINVAL)
+				break;
+			sched_yield();
+		}
+		if (!dev.iommu)
+			fd = irq_dev_open_fd(&dev);
 		VFIO_ASSERT_GE(fd, 0, "reopen %s: %s\n", dev.name,
 			       strerror(-fd));
 		irq_dev_init_fd(&dev, fd);

@@ -544,8 +544,12 @@ static void region_rw(struct irq_dev *dev, int fd, bool write, u64 off,
 	ssize_t n;
 
 	n = write ? pwrite(fd, p, size, off) : pread(fd, p, size, off);
-	/* closed by another thread, or memory decode off during a reset */
-	if (n < 0 && dev->racy && (errno == EBADF || errno == EIO))
+	/*
+	 * closed by another thread, memory decode off during a reset, or the
+	 * fd number reused by a cdev fd not bound yet
+	 */
+	if (n < 0 && dev->racy && (errno == EBADF || errno == EIO ||
+				   (dev->iommu && errno == EINVAL)))
 		return;
 	VFIO_ASSERT_EQ(n, size, "%s at 0x%llx (fd %d): %s\n",
 		       write ? "pwrite" : "pread", (unsigned long long)off, fd,

@@ -105,8 +105,9 @@ struct irq_dev_kind {
  * @vdev_id: id of the virtual device on its parent
  * @bound: @attach rebound the parent to vfio-siov-edu
  * @racy: other threads may close the fd or reset the device under a register
- *	  access: an access that finds the fd closed (EBADF) or memory decode
- *	  off (EIO) is ignored instead of asserting
+ *	  access: an access that finds the fd closed (EBADF), memory decode
+ *	  off (EIO) or, for a cdev, its number reused by a new fd not bound
+ *	  yet (EINVAL) is ignored instead of asserting
  */
 struct irq_dev {
 	const struct irq_dev_kind *kind;
