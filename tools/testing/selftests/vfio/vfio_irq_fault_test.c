@@ -16,7 +16,10 @@
  * trigger must still receive the device's interrupt.  Leaks are left to the
  * kmemleak scan at the end of the boot.
  *
- *   vfio_irq_fault_test <kind> [<PCI address>]     (kind: edu, igb, mtty)
+ *   vfio_irq_fault_test <kind> [<PCI address>]  (kind: edu, igb, mtty, vdev)
+ *
+ * vdev: MSI-X enable and vector add reach the IMS backend (an IMS entry
+ * and a host interrupt per vector but for the emulated vector 0).
  *
  * FAULT_REQUIRED=1: a kernel without fail-nth is a failure, not a skip.
  */
@@ -179,7 +182,8 @@ static void observe(const struct scenario *sc, struct state *st)
 		n = 1;
 	else if (st->enabled)
 		for (i = 0; i < MAXV; i++)
-			n += st->slot[i] >= 0;
+			n += st->slot[i] >= 0 &&
+			     irq_dev_host_vector(&dev, sc->index, i);
 	VFIO_ASSERT_EQ(nproc, n, "%s: /proc/interrupts lists %d vectors of %s, loopback shows %d\n",
 		       sc->name, nproc, dev.name, n);
 }
@@ -459,7 +463,7 @@ int main(int argc, char *argv[])
 	size_t i;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s edu|igb|mtty [<PCI address>]\n",
+		fprintf(stderr, "usage: %s edu|igb|mtty|vdev [<PCI address>]\n",
 			argv[0]);
 		return KSFT_FAIL;
 	}

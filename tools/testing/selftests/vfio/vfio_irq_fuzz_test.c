@@ -9,7 +9,10 @@
  * /proc/interrupts must list exactly the model's host vectors and, at the
  * end, be back to its starting set of lines.
  *
- *   vfio_irq_fuzz_test <kind> [<PCI address>]     (kind: edu, igb, mtty)
+ *   vfio_irq_fuzz_test <kind> [<PCI address>]  (kind: edu, igb, mtty, vdev)
+ *
+ * vdev: a virtual device of the edu SIOV driver on the edu parent <PCI
+ * address> (MSI-X only, maskable per vector, vector 0 emulated).
  *
  * FUZZ_SEED (replay: the seed is printed at start and on failure) and
  * FUZZ_ITERS (operations, default 30000), from the environment or, in the
@@ -84,6 +87,7 @@ struct model {
 
 struct fuzz {
 	struct irq_dev dev;
+	const char *arg;
 	struct model m;
 	u64 seed, rng;
 	unsigned long iters, op;
@@ -126,8 +130,7 @@ static void __noreturn __printf(1, 2) fail(const char *fmt, ...)
 		printf("#   %lu: %s\n", i, F.log[i % LOGSZ]);
 	printf("# replay: FUZZ_SEED=%llu FUZZ_ITERS=%lu vfio_irq_fuzz_test %s%s%s\n",
 	       (unsigned long long)F.seed, F.iters, F.dev.kind->name,
-	       F.dev.kind->host_irqs ? " " : "",
-	       F.dev.kind->host_irqs ? F.dev.name : "");
+	       F.arg ? " " : "", F.arg ?: "");
 	fflush(stdout);
 	ksft_exit_fail();
 	exit(KSFT_FAIL);
@@ -877,6 +880,9 @@ static void op_fire(void)
 		/* a vector without a handler would stay pending */
 		if (!m->vec[v].on)
 			return;
+		/* a slow one (a DMA) only now and then */
+		if (v && k->slow_fire_div > 1 && below(k->slow_fire_div))
+			return;
 	}
 	/* INTx without a trigger: the handler ran once its count moved */
 	if (m->active == INTX && !m->masked && m->vec[0].efd < 0 &&
@@ -906,6 +912,13 @@ static void op_fire(void)
 	signal_slot(slot);
 	if (slot >= 0 && !k->sync_fire)
 		wait_slot(slot);
+	else if (k->sync)
+		k->sync(&F.dev, F.dev.fd);
+	/* delivered: not pending; masked: latched in the PBA */
+	if (m->active != INTX && k->pending &&
+	    k->pending(&F.dev, F.dev.fd, m->active, v) != m->vec[v].pending)
+		fail("PBA bit of vector %u is %d, expected %d\n", v,
+		     !m->vec[v].pending, m->vec[v].pending);
 	while (proc_wait && irq_proc_count(name) == before)
 		if (n++ > 100000)
 			fail("INTx interrupt of %s not handled\n", name);
@@ -985,7 +998,8 @@ static void check_proc(void)
 		expect = 1;
 	else if (F.m.active != NONE)
 		for (v = 0; v < MAXVEC; v++)
-			expect += F.m.vec[v].on;
+			expect += F.m.vec[v].on &&
+				  irq_dev_host_vector(&F.dev, F.m.active, v);
 	if (n != expect)
 		fail("/proc/interrupts lists %d vectors of %s, expected %d (first: %s)\n",
 		     n, F.dev.name, expect, n ? got : "-");
@@ -994,6 +1008,8 @@ static void check_proc(void)
 		int k;
 
 		if (F.m.active != INTX ? !F.m.vec[i].on : i)
+			continue;
+		if (!irq_dev_host_vector(&F.dev, F.m.active, i))
 			continue;
 		irq_dev_irq_name(&F.dev, F.m.active, i, want, sizeof(want));
 		for (k = 0; k < n && strcmp(p, want); k++)
@@ -1061,12 +1077,13 @@ int main(int argc, char *argv[])
 	int nbefore, nafter;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s edu|igb|mtty [<PCI address>]\n",
+		fprintf(stderr, "usage: %s edu|igb|mtty|vdev [<PCI address>]\n",
 			argv[0]);
 		return KSFT_FAIL;
 	}
 	kind = argv[1];
 	arg = argc > 2 ? argv[2] : NULL;
+	F.arg = arg;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ksft_print_header();

@@ -12,13 +12,19 @@
  *   one thread    close and reopen of the device fd (the last close really
  *                 closes the device: nothing is mmap'ed)
  *
+ * On a virtual device (vdev) MASK/UNMASK go to MSI-X vectors, and two more
+ * rounds follow, each with the first four threads on the open device while
+ * it is being removed: siov/remove of the device, then (on a new one) unbind
+ * of the parent.  Both ask the user to let go (REQ) and block until the
+ * device fd is closed; then they must complete.
+ *
  * Pass: no kernel splat (the harness checks the log), no hang (timeout),
  * every ioctl answers with an errno the uAPI can give, the device closes
  * and /proc/interrupts is back to its starting set of lines; leaks of
  * memory, eventfds or interrupts are found by the kmemleak scan at the end
  * of the boot.
  *
- *   vfio_irq_race_test <kind> [<PCI address>]     (kind: edu, igb, mtty)
+ *   vfio_irq_race_test <kind> [<PCI address>]  (kind: edu, igb, mtty, vdev)
  *
  * RACE_SEED and RACE_SCALE (percent of the default work, default 100), from
  * the environment or the kernel command line (vfio_intr.race_seed=,
@@ -27,6 +33,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -37,11 +45,13 @@
 #include <unistd.h>
 
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include <libvfio.h>
+#include <libvfio/siov_edu.h>
 #include <libvfio/vfio_irq_dev.h>
 #include <libvfio/vfio_pci_irq.h>
 
@@ -49,6 +59,8 @@
 
 #define NPOOL	8
 #define MAXERR	160
+/* Iterations of each thread while the device is being removed */
+#define REMOVAL_ITERS	300
 
 static struct irq_dev dev;
 static atomic_int cur_fd = -1;
@@ -142,6 +154,20 @@ static u32 vector_index(struct worker *w)
 	return VFIO_PCI_INTX_IRQ_INDEX;
 }
 
+/* MASK or UNMASK (@flags): of INTx, or of vectors of a maskable index */
+static int mask_req(struct worker *w, int fd, u32 flags, u32 index, u32 n)
+{
+	u32 start;
+
+	if (index == VFIO_PCI_INTX_IRQ_INDEX ||
+	    !(dev.info[index].flags & VFIO_IRQ_INFO_MASKABLE))
+		return set_irqs(fd, flags, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
+				NULL, 0);
+	start = below(w, n);
+	return set_irqs(fd, flags, index, start, 1 + below(w, n - start),
+			NULL, 0);
+}
+
 /* SET_IRQS: enable, update, disable, mask, unmask, ERR/REQ. */
 static void *setirqs_thread(void *arg)
 {
@@ -166,10 +192,10 @@ static void *setirqs_thread(void *arg)
 				       NULL, 0);
 			break;
 		case 1:
-			ret = set_irqs(fd, IRQ_MASK_NONE, 0, 0, 1, NULL, 0);
+			ret = mask_req(w, fd, IRQ_MASK_NONE, index, n);
 			break;
 		case 2:
-			ret = set_irqs(fd, IRQ_UNMASK_NONE, 0, 0, 1, NULL, 0);
+			ret = mask_req(w, fd, IRQ_UNMASK_NONE, index, n);
 			break;
 		case 3:
 			fds[0] = below(w, 2) ? unmask_efd : -1;
@@ -219,6 +245,10 @@ static void *fire_thread(void *arg)
 		switch (below(w, 5)) {
 		case 0:
 		case 1:
+			/* a slow one (a DMA) only now and then */
+			if (v && dev.kind->slow_fire_div > 1 &&
+			    below(w, dev.kind->slow_fire_div))
+				break;
 			if (dev.kind->fire(&dev, fd, index, v))
 				dev.kind->quiesce(&dev, fd);
 			break;
@@ -293,7 +323,7 @@ static void *config_thread(void *arg)
 static void *reopen_thread(void *arg)
 {
 	struct worker *w = arg;
-	unsigned long i;
+	unsigned long i, n;
 	int fd;
 
 	for (i = 0; i < w->iters; i++) {
@@ -302,7 +332,19 @@ static void *reopen_thread(void *arg)
 			sched_yield();
 		fd = atomic_exchange(&cur_fd, -1);
 		VFIO_ASSERT_EQ(close(fd), 0);
-		fd = irq_dev_open_fd(&dev);
+		/*
+		 * A cdev is open once at a time: until the threads still in an
+		 * ioctl on the old fd have returned, the device is not closed
+		 * and the bind of the new fd fails with -EINVAL.
+		 */
+		for (n = 0; dev.iommu && n < 1000000; n++) {
+			fd = irq_dev_open_fd(&dev);
+			if (fd != -EINVAL)
+				break;
+			sched_yield();
+		}
+		if (!dev.iommu)
+			fd = irq_dev_open_fd(&dev);
 		VFIO_ASSERT_GE(fd, 0, "reopen %s: %s\n", dev.name,
 			       strerror(-fd));
 		irq_dev_init_fd(&dev, fd);
@@ -319,6 +361,78 @@ static struct worker workers[] = {
 	{ "reopen", reopen_thread, 40 },
 };
 
+/* Run @n workers from @first to completion on the current fd. */
+static void run_workers(struct worker *first, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		VFIO_ASSERT_EQ(pthread_create(&first[k].thread, NULL,
+					      first[k].fn, &first[k]), 0);
+	for (k = 0; k < n; k++)
+		VFIO_ASSERT_EQ(pthread_join(first[k].thread, NULL), 0);
+}
+
+/*
+ * The virtual device is removed (@unbind: its parent unbound) while open
+ * and in use: a child does the blocking sysfs write, REQ asks us to let go,
+ * the SET_IRQS, fire and config threads go on regardless; the write
+ * completes once the device fd is closed, and the device is gone.
+ */
+static void removal_round(const char *parent, bool unbind)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	char path[PATH_MAX], val[32], driver[64];
+	int req, status, fd = atomic_load(&cur_fd);
+	pid_t pid;
+	size_t k;
+
+	req = eventfd_nonblock();
+	VFIO_ASSERT_EQ(set_irqs(fd, IRQ_TRIGGER_EVENTFD, VFIO_PCI_REQ_IRQ_INDEX,
+				0, 1, &req, sizeof(req)), 0);
+	if (unbind) {
+		siov_edu_pci_attr(path, sizeof(path), parent, "driver/unbind");
+		snprintf_assert(val, sizeof(val), "%s", parent);
+	} else {
+		siov_edu_parent_attr(path, sizeof(path), parent, "remove");
+		snprintf_assert(val, sizeof(val), "%d", dev.vdev_id);
+	}
+	pid = fork();
+	VFIO_ASSERT_GE(pid, 0);
+	if (!pid) {
+		/* holds nothing of the device: the write can complete */
+		close_range(3, ~0u, 0);
+		_exit(-siov_edu_sysfs_write(path, val));
+	}
+
+	pfd.fd = req;
+	VFIO_ASSERT_EQ(poll(&pfd, 1, VFIO_IRQ_WAIT_MS), 1,
+		       "no REQ for %s of %s\n", unbind ? "unbind" : "remove",
+		       dev.name);
+	for (k = 0; k < 4; k++)
+		workers[k].iters = REMOVAL_ITERS * scale / 100 ?: 1;
+	run_workers(workers, 4);
+	/* the device is still open: the write is still blocked */
+	VFIO_ASSERT_EQ(waitpid(pid, &status, WNOHANG), 0);
+
+	VFIO_ASSERT_EQ(close(fd), 0);
+	atomic_store(&cur_fd, -1);
+	dev.fd = -1;
+	VFIO_ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	VFIO_ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
+			 "%s %s: status 0x%x\n", path, val, status);
+	siov_edu_vdev_path(path, sizeof(path), dev.vdev_id);
+	VFIO_ASSERT_NE(access(path, F_OK), 0, "%s still there\n", path);
+	if (unbind) {
+		siov_edu_parent_driver(parent, driver, sizeof(driver));
+		VFIO_ASSERT_EQ(driver[0], '\0', "%s still bound to %s\n",
+			       parent, driver);
+	}
+	VFIO_ASSERT_EQ(close(req), 0);
+	printf("# %s of %s while open: done\n", unbind ? "unbind" : "remove",
+	       dev.name);
+}
+
 int main(int argc, char *argv[])
 {
 	static char before[1 << 16], after[1 << 16];
@@ -328,7 +442,7 @@ int main(int argc, char *argv[])
 	size_t k;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s edu|igb|mtty [<PCI address>]\n",
+		fprintf(stderr, "usage: %s edu|igb|mtty|vdev [<PCI address>]\n",
 			argv[0]);
 		return KSFT_FAIL;
 	}
@@ -357,10 +471,17 @@ int main(int argc, char *argv[])
 
 		w->iters = w->iters * scale / 100 ?: 1;
 		w->rng = (seed ^ (0x9e3779b97f4a7c15ULL * (k + 1))) ?: 1;
-		VFIO_ASSERT_EQ(pthread_create(&w->thread, NULL, w->fn, w), 0);
 	}
-	for (k = 0; k < ARRAY_SIZE(workers); k++)
-		VFIO_ASSERT_EQ(pthread_join(workers[k].thread, NULL), 0);
+	run_workers(workers, ARRAY_SIZE(workers));
+
+	if (!strcmp(argv[1], "vdev")) {
+		removal_round(argv[2], false);
+		irq_dev_close(&dev);
+		irq_dev_open(&dev, argv[1], argv[2]);
+		dev.racy = true;
+		atomic_store(&cur_fd, dev.fd);
+		removal_round(argv[2], true);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
 	dev.fd = atomic_load(&cur_fd);

@@ -73,45 +73,22 @@ static bool siov_expected(void)
 /* /sys/bus/pci/devices/<parent>/<attr> */
 static void parent_path(char *buf, size_t size, const char *attr)
 {
-	snprintf_assert(buf, size, "/sys/bus/pci/devices/%s/%s", parent_bdf,
-			attr);
+	siov_edu_pci_attr(buf, size, parent_bdf, attr);
 }
 
-/* The driver bound to the parent, "" if none */
 static void parent_driver(char *buf, size_t size)
 {
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t n;
-
-	parent_path(path, sizeof(path), "driver");
-	n = readlink(path, link, sizeof(link) - 1);
-	buf[0] = '\0';
-	if (n > 0) {
-		link[n] = '\0';
-		snprintf(buf, size, "%s", strrchr(link, '/') + 1);
-	}
+	siov_edu_parent_driver(parent_bdf, buf, size);
 }
 
 static int parent_unbind(void)
 {
-	char path[PATH_MAX];
-
-	parent_path(path, sizeof(path), "driver/unbind");
-	if (access(path, F_OK))
-		return 0;
-	return siov_edu_sysfs_write(path, parent_bdf);
+	return siov_edu_parent_unbind(parent_bdf);
 }
 
 static int parent_bind(const char *driver)
 {
-	char path[PATH_MAX];
-	int ret;
-
-	parent_path(path, sizeof(path), "driver_override");
-	ret = siov_edu_sysfs_write(path, driver[0] ? driver : "\n");
-	if (ret || !driver[0])
-		return ret;
-	return siov_edu_sysfs_write("/sys/bus/pci/drivers_probe", parent_bdf);
+	return siov_edu_parent_bind(parent_bdf, driver);
 }
 
 /* Auxiliary devices of the edu SIOV driver that exist */

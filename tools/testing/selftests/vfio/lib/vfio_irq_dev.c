@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Device descriptors of the interrupt hardening tests: QEMU's edu (INTx,
- * one MSI), igb (10 MSI-X vectors) and the mtty sample mdev (emulated INTx
- * and MSI).  See libvfio/vfio_irq_dev.h.
+ * one MSI), igb (10 MSI-X vectors), the mtty sample mdev (emulated INTx
+ * and MSI) and a virtual device of the edu SIOV reference driver (MSI-X:
+ * vector 0 emulated, the others IMS).  See libvfio/vfio_irq_dev.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <libvfio.h>
 #include <libvfio/vfio_irq_dev.h>
 #include <libvfio/igb.h>
+#include <libvfio/siov_edu.h>
 
 #include "drivers/edu/registers.h"
 
@@ -204,6 +206,107 @@ static bool mtty_fire(struct irq_dev *dev, int fd, u32 index,
 	return true;
 }
 
+/*
+ * vdev: the edu parent @arg is bound to vfio-siov-edu, a virtual device with
+ * IRQ_DEV_VDEV_NVEC vectors is created on it; detach removes it and gives
+ * the parent back to the driver it had.  Each of removal and unbind may
+ * already have happened (the race test does both while the device is open).
+ */
+static int vdev_attach(struct irq_dev *dev, const char *arg)
+{
+	char dir[PATH_MAX], driver[64];
+	const char *cdev;
+	int ret;
+
+	if (!arg || snprintf(dev->parent, sizeof(dev->parent), "%s", arg) >=
+	    (int)sizeof(dev->parent))
+		return -EINVAL;
+	siov_edu_parent_driver(arg, dev->parent_driver,
+			       sizeof(dev->parent_driver));
+	ret = siov_edu_parent_unbind(arg);
+	if (!ret)
+		ret = siov_edu_parent_bind(arg, SIOV_EDU_DRIVER);
+	siov_edu_parent_driver(arg, driver, sizeof(driver));
+	if (!ret && strcmp(driver, SIOV_EDU_DRIVER))
+		ret = -ENODEV;
+	dev->bound = true;
+	if (ret)
+		return ret;
+
+	/* an id of this process: runs of the tests do not collide */
+	dev->vdev_id = 1000 + getpid() % 60000;
+	ret = siov_edu_create(arg, dev->vdev_id, IRQ_DEV_VDEV_NVEC);
+	if (ret)
+		return ret;
+	dev->created = true;
+	snprintf(dev->name, sizeof(dev->name), SIOV_EDU_AUX_NAME "%d",
+		 dev->vdev_id);
+	siov_edu_vdev_path(dir, sizeof(dir), dev->vdev_id);
+	/* opened through its cdev, bound to an iommufd */
+	cdev = vfio_pci_get_cdev_path(dir);
+	ret = snprintf(dev->cdev_path, sizeof(dev->cdev_path), "%s", cdev);
+	free((void *)cdev);
+	return ret < (int)sizeof(dev->cdev_path) ? 0 : -ENAMETOOLONG;
+}
+
+static void vdev_detach(struct irq_dev *dev)
+{
+	char driver[64];
+	int ret;
+
+	if (dev->created) {
+		ret = siov_edu_remove(dev->parent, dev->vdev_id);
+		/* removed already (-ENODEV), or the parent unbound (-ENOENT) */
+		VFIO_ASSERT_TRUE(!ret || ret == -ENODEV || ret == -ENOENT,
+				 "siov/remove: %d\n", ret);
+		dev->created = false;
+	}
+	if (!dev->bound)
+		return;
+	VFIO_ASSERT_EQ(siov_edu_parent_unbind(dev->parent), 0);
+	VFIO_ASSERT_EQ(siov_edu_parent_bind(dev->parent, dev->parent_driver),
+		       0);
+	siov_edu_parent_driver(dev->parent, driver, sizeof(driver));
+	VFIO_ASSERT_EQ(strcmp(driver, dev->parent_driver), 0,
+		       "%s bound to '%s', was '%s'\n", dev->parent, driver,
+		       dev->parent_driver);
+	dev->bound = false;
+}
+
+/*
+ * Vector 0 is emulated: an admin command raises it before the write
+ * returns.  The others are IMS: a doorbell queues an edu DMA whose message
+ * arrives ~100 ms (virtual time) later.
+ */
+static bool vdev_fire(struct irq_dev *dev, int fd, u32 index, u32 vector)
+{
+	if (index != VFIO_PCI_MSIX_IRQ_INDEX || vector >= IRQ_DEV_VDEV_NVEC)
+		return false;
+	if (vector)
+		irq_dev_bar0_write(dev, fd, SIOV_EDU_DOORBELL, vector, 4);
+	else
+		irq_dev_bar0_write(dev, fd, SIOV_EDU_ADMIN, 1, 4);
+	return true;
+}
+
+/*
+ * FLUSH reads 0 once every queued message has been written; a CPU returning
+ * to this task has handled the interrupts that reached it before.
+ */
+static void vdev_sync(struct irq_dev *dev, int fd)
+{
+	irq_dev_bar0_read(dev, fd, SIOV_EDU_FLUSH, 4);
+	siov_edu_visit_every_cpu();
+}
+
+static bool vdev_pending(struct irq_dev *dev, int fd, u32 index, u32 vector)
+{
+	u32 word = irq_dev_bar0_read(dev, fd,
+				     SIOV_EDU_MSIX_PBA + 4 * (vector / 32), 4);
+
+	return index == VFIO_PCI_MSIX_IRQ_INDEX && (word & (1u << (vector % 32)));
+}
+
 static const struct irq_dev_kind irq_dev_kinds[] = {
 	{
 		.name = "edu",
@@ -242,6 +345,23 @@ static const struct irq_dev_kind irq_dev_kinds[] = {
 		.sync_fire = true,
 		.intx_latch = true,
 		.enable0_errno = -EINVAL,
+	},
+	{
+		.name = "vdev",
+		.attach = vdev_attach,
+		.detach = vdev_detach,
+		.setup = nothing,
+		.fire = vdev_fire,
+		.sync = vdev_sync,
+		.pending = vdev_pending,
+		.quiesce = nothing,
+		.fire_indexes = BIT(VFIO_PCI_MSIX_IRQ_INDEX),
+		.slow_fire_div = 8,
+		.host_irqs = true,
+		.msix_irq_name = "ims-msix",
+		.emulated_vectors = BIT(0),
+		.enable0_errno = -EINVAL,
+		.maskable_msix = true,
 	},
 };
 
@@ -283,24 +403,42 @@ static u8 find_cap(struct irq_dev *dev, u8 id)
 	return 0;
 }
 
+/* A new fd of the cdev, bound to the iommufd and attached to its IOAS */
+static int cdev_open_fd(struct irq_dev *dev)
+{
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+		.pt_id = dev->iommu->ioas_id,
+	};
+	int fd, ret;
+
+	fd = open(dev->cdev_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = __vfio_device_bind_iommufd(fd, dev->iommu->iommufd, NULL);
+	if (!ret && ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		ret = -errno;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 int irq_dev_open_fd(struct irq_dev *dev)
 {
-	int fd = ioctl(dev->group, VFIO_GROUP_GET_DEVICE_FD, dev->name);
+	int fd;
 
+	if (dev->iommu)
+		return cdev_open_fd(dev);
+	fd = ioctl(dev->group, VFIO_GROUP_GET_DEVICE_FD, dev->name);
 	return fd < 0 ? -errno : fd;
 }
 
-void irq_dev_open(struct irq_dev *dev, const char *kind, const char *arg)
+/* Through the group in a type1 container */
+static void group_open(struct irq_dev *dev)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
-	u32 i;
-
-	memset(dev, 0, sizeof(*dev));
-	dev->fd = -1;
-	dev->kind = irq_dev_kind_find(kind);
-	VFIO_ASSERT_NOT_NULL(dev->kind, "unknown device kind %s\n", kind);
-	VFIO_ASSERT_EQ(dev->kind->attach(dev, arg), 0,
-		       "no %s device (%s)\n", kind, arg ?: "create");
 
 	dev->container = open("/dev/vfio/vfio", O_RDWR);
 	VFIO_ASSERT_GE(dev->container, 0);
@@ -311,10 +449,29 @@ void irq_dev_open(struct irq_dev *dev, const char *kind, const char *arg)
 	ioctl_assert(dev->group, VFIO_GROUP_SET_CONTAINER, &dev->container);
 	VFIO_ASSERT_EQ(ioctl(dev->container, VFIO_SET_IOMMU,
 			     VFIO_TYPE1v2_IOMMU), 0);
+}
+
+void irq_dev_open(struct irq_dev *dev, const char *kind, const char *arg)
+{
+	u32 i;
+
+	memset(dev, 0, sizeof(*dev));
+	dev->fd = -1;
+	dev->group = -1;
+	dev->container = -1;
+	dev->kind = irq_dev_kind_find(kind);
+	VFIO_ASSERT_NOT_NULL(dev->kind, "unknown device kind %s\n", kind);
+	VFIO_ASSERT_EQ(dev->kind->attach(dev, arg), 0,
+		       "no %s device (%s)\n", kind, arg ?: "create");
+
+	if (dev->cdev_path[0])
+		dev->iommu = iommu_init("iommufd");
+	else
+		group_open(dev);
 
 	dev->fd = irq_dev_open_fd(dev);
-	VFIO_ASSERT_GE(dev->fd, 0, "VFIO_GROUP_GET_DEVICE_FD(%s)\n",
-		       dev->name);
+	VFIO_ASSERT_GE(dev->fd, 0, "open %s: %s\n", dev->name,
+		       strerror(-dev->fd));
 	region_offset(dev->fd, VFIO_PCI_BAR0_REGION_INDEX, &dev->bar0);
 	region_offset(dev->fd, VFIO_PCI_CONFIG_REGION_INDEX, &dev->config);
 
@@ -346,6 +503,14 @@ void irq_dev_init_fd(struct irq_dev *dev, int fd)
 	dev->kind->setup(dev, fd);
 }
 
+bool irq_dev_host_vector(const struct irq_dev *dev, u32 index, u32 vector)
+{
+	if (!dev->kind->host_irqs)
+		return false;
+	return index != VFIO_PCI_MSIX_IRQ_INDEX || vector >= 32 ||
+	       !(dev->kind->emulated_vectors & BIT(vector));
+}
+
 void irq_dev_close(struct irq_dev *dev)
 {
 	if (dev->fd >= 0) {
@@ -353,8 +518,13 @@ void irq_dev_close(struct irq_dev *dev)
 		VFIO_ASSERT_EQ(close(dev->fd), 0);
 	}
 	dev->fd = -1;
-	VFIO_ASSERT_EQ(close(dev->group), 0);
-	VFIO_ASSERT_EQ(close(dev->container), 0);
+	if (dev->iommu) {
+		iommu_cleanup(dev->iommu);
+		dev->iommu = NULL;
+	} else {
+		VFIO_ASSERT_EQ(close(dev->group), 0);
+		VFIO_ASSERT_EQ(close(dev->container), 0);
+	}
 	dev->kind->detach(dev);
 }
 
@@ -374,8 +544,12 @@ static void region_rw(struct irq_dev *dev, int fd, bool write, u64 off,
 	ssize_t n;
 
 	n = write ? pwrite(fd, p, size, off) : pread(fd, p, size, off);
-	/* closed by another thread, or memory decode off during a reset */
-	if (n < 0 && dev->racy && (errno == EBADF || errno == EIO))
+	/*
+	 * closed by another thread, memory decode off during a reset, or the
+	 * fd number reused by a cdev fd not bound yet
+	 */
+	if (n < 0 && dev->racy && (errno == EBADF || errno == EIO ||
+				   (dev->iommu && errno == EINVAL)))
 		return;
 	VFIO_ASSERT_EQ(n, size, "%s at 0x%llx (fd %d): %s\n",
 		       write ? "pwrite" : "pread", (unsigned long long)off, fd,
@@ -424,6 +598,9 @@ void irq_dev_irq_name(const struct irq_dev *dev, u32 index, u32 vector,
 {
 	if (index == VFIO_PCI_INTX_IRQ_INDEX)
 		snprintf(buf, size, "vfio-intx(%s)", dev->name);
+	else if (index == VFIO_PCI_MSIX_IRQ_INDEX && dev->kind->msix_irq_name)
+		snprintf(buf, size, "vfio-%s[%u](%s)", dev->kind->msix_irq_name,
+			 vector, dev->name);
 	else
 		snprintf(buf, size, "vfio-msi%s[%u](%s)",
 			 index == VFIO_PCI_MSIX_IRQ_INDEX ? "x" : "", vector,

@@ -76,6 +76,53 @@ static inline void siov_edu_parent_attr(char *buf, size_t size,
 			attr);
 }
 
+/* /sys/bus/pci/devices/<parent>/<attr> */
+static inline void siov_edu_pci_attr(char *buf, size_t size,
+				     const char *parent, const char *attr)
+{
+	snprintf_assert(buf, size, "/sys/bus/pci/devices/%s/%s", parent, attr);
+}
+
+/* The driver bound to @parent into @buf, "" if none */
+static inline void siov_edu_parent_driver(const char *parent, char *buf,
+					  size_t size)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+
+	siov_edu_pci_attr(path, sizeof(path), parent, "driver");
+	n = readlink(path, link, sizeof(link) - 1);
+	buf[0] = '\0';
+	if (n > 0) {
+		link[n] = '\0';
+		snprintf(buf, size, "%s", strrchr(link, '/') + 1);
+	}
+}
+
+/* Unbind @parent from its driver (blocks while a virtual device is open) */
+static inline int siov_edu_parent_unbind(const char *parent)
+{
+	char path[PATH_MAX];
+
+	siov_edu_pci_attr(path, sizeof(path), parent, "driver/unbind");
+	if (access(path, F_OK))
+		return 0;
+	return siov_edu_sysfs_write(path, parent);
+}
+
+/* Bind @parent to @driver ("": no driver, only the override cleared) */
+static inline int siov_edu_parent_bind(const char *parent, const char *driver)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	siov_edu_pci_attr(path, sizeof(path), parent, "driver_override");
+	ret = siov_edu_sysfs_write(path, driver[0] ? driver : "\n");
+	if (ret || !driver[0])
+		return ret;
+	return siov_edu_sysfs_write("/sys/bus/pci/drivers_probe", parent);
+}
+
 /* Create virtual device @id with @nvec vectors: 0 or -errno */
 static inline int siov_edu_create(const char *parent, int id, int nvec)
 {

@@ -11,8 +11,9 @@
  * Interrupt test devices: one descriptor per kind of device the hardening
  * tests (fuzzer, races, fault injection) drive through the VFIO interrupt
  * uAPI.  A device is opened through its VFIO group with a type1 container
- * and accessed with pread()/pwrite() only (no BAR mmap), so that closing the
- * device fd really closes the device.
+ * (PCI devices, mdev) or through its cdev bound to an iommufd (virtual
+ * devices of the edu SIOV driver) and accessed with pread()/pwrite() only
+ * (no BAR mmap), so that closing the device fd really closes the device.
  *
  * Adding a device kind is one entry in irq_dev_kinds[] (vfio_irq_dev.c):
  * how to find or create it, how to program it after open and reset, and how
@@ -20,18 +21,31 @@
  */
 
 struct irq_dev;
+struct iommu;
+
+/* Vectors of the virtual device of the vdev kind */
+#define IRQ_DEV_VDEV_NVEC	8
 
 /**
  * struct irq_dev_kind - how to drive one kind of device
  * @name: kind name, as given on the test command line
- * @attach: find (from @arg, a PCI address) or create (mdev) the device and
- *	    fill @dev->name and @dev->group_path; 0 or -errno
- * @detach: undo @attach (remove a created mdev)
+ * @attach: find (from @arg, a PCI address) or create (mdev; virtual device
+ *	    of the edu parent @arg) the device and fill @dev->name and
+ *	    @dev->group_path, or @dev->cdev_path to open it through its cdev;
+ *	    0 or -errno
+ * @detach: undo @attach (remove a created mdev or virtual device, give the
+ *	    parent back to its driver)
  * @setup: program the device through its fd @fd after every open and reset
  *	   so that @fire works
  * @fire: make the device raise vector @vector of @index (through @fd);
- *	  false if the
- *	  device cannot raise that one
+ *	  false if the device cannot raise that one
+ * @sync: every interrupt @fire raised so far has been handled by the host
+ *	  (delivered, or latched for a masked vector); NULL if @fire alone
+ *	  does not leave a message in flight the tests must wait for
+ * @pending: the pending bit (MSI-X PBA) of @vector of @index; NULL if the
+ *	     device has none the tests can read
+ * @slow_fire_div: a fire of a vector other than 0 is slow (a DMA): the
+ *		   fuzzer tries one in this many; 0 or 1: every one
  * @fire_indexes: bit i set: @fire can raise vectors of index i
  * @quiesce: deassert a level-triggered interrupt raised by @fire
  * @sync_fire: the eventfd is signalled before @fire returns (emulated)
@@ -40,6 +54,10 @@ struct irq_dev;
  * @virt_disintx: PCI_COMMAND_INTX_DISABLE writes reach the frontend
  * @host_irqs: enabled vectors are host interrupts named
  *	       vfio-<index>[<vector>](<name>) in /proc/interrupts
+ * @msix_irq_name: the <index> part of MSI-X host interrupt names if not
+ *		   "msix" (virtual device: "ims-msix")
+ * @emulated_vectors: bit v: MSI-X vector v (< 32) is emulated, no host
+ *		      interrupt
  * @enable0_errno: result of enabling MSI/MSI-X for 0 vectors
  * @maskable_msix: MSI-X MASK/UNMASK per vector (virtual MSI-X)
  */
@@ -49,12 +67,17 @@ struct irq_dev_kind {
 	void (*detach)(struct irq_dev *dev);
 	void (*setup)(struct irq_dev *dev, int fd);
 	bool (*fire)(struct irq_dev *dev, int fd, u32 index, u32 vector);
+	void (*sync)(struct irq_dev *dev, int fd);
+	bool (*pending)(struct irq_dev *dev, int fd, u32 index, u32 vector);
+	u32 slow_fire_div;
 	u32 fire_indexes;
 	void (*quiesce)(struct irq_dev *dev, int fd);
 	bool sync_fire;
 	bool intx_latch;
 	bool virt_disintx;
 	bool host_irqs;
+	const char *msix_irq_name;
+	u32 emulated_vectors;
 	int enable0_errno;
 	bool maskable_msix;
 };
@@ -65,8 +88,10 @@ struct irq_dev_kind {
  * @name: VFIO device name (PCI address or mdev uuid), also the suffix of its
  *	  host interrupt names
  * @group_path: /dev/vfio/<group>
- * @container: type1 container fd
- * @group: group fd
+ * @cdev_path: /dev/vfio/devices/vfioN if opened through its cdev, else ""
+ * @iommu: the iommufd and IOAS every fd of the cdev is bound to (cdev)
+ * @container: type1 container fd, -1 for a cdev
+ * @group: group fd, -1 for a cdev
  * @fd: device fd, -1 while closed
  * @bar0: region offset of BAR0
  * @config: region offset of config space
@@ -74,15 +99,22 @@ struct irq_dev_kind {
  * @msix_cap: config offset of the MSI-X capability, 0 if none
  * @info_ret: result of GET_IRQ_INFO of each index at open
  * @info: GET_IRQ_INFO of each index at open
- * @created: @attach created the device (mdev)
+ * @created: @attach created the device (mdev, virtual device)
+ * @parent: PCI address of the parent (virtual device)
+ * @parent_driver: the driver the parent had before @attach, "" if none
+ * @vdev_id: id of the virtual device on its parent
+ * @bound: @attach rebound the parent to vfio-siov-edu
  * @racy: other threads may close the fd or reset the device under a register
- *	  access: an access that finds the fd closed (EBADF) or memory decode
- *	  off (EIO) is ignored instead of asserting
+ *	  access: an access that finds the fd closed (EBADF), memory decode
+ *	  off (EIO) or, for a cdev, its number reused by a new fd not bound
+ *	  yet (EINVAL) is ignored instead of asserting
  */
 struct irq_dev {
 	const struct irq_dev_kind *kind;
 	char name[64];
 	char group_path[64];
+	char cdev_path[64];
+	struct iommu *iommu;
 	int container;
 	int group;
 	int fd;
@@ -93,6 +125,10 @@ struct irq_dev {
 	int info_ret[VFIO_PCI_NUM_IRQS];
 	struct vfio_irq_info info[VFIO_PCI_NUM_IRQS];
 	bool created;
+	char parent[32];
+	char parent_driver[64];
+	int vdev_id;
+	bool bound;
 	bool racy;
 };
 
@@ -135,6 +171,9 @@ int irq_proc_lines(char *buf, size_t size);
 
 /* Times host interrupt @name fired (all CPUs), -1 if it is not requested. */
 long irq_proc_count(const char *name);
+
+/* @vector of @index on @dev is a host interrupt when enabled. */
+bool irq_dev_host_vector(const struct irq_dev *dev, u32 index, u32 vector);
 
 /* The host interrupt name of @vector of @index on @dev. */
 void irq_dev_irq_name(const struct irq_dev *dev, u32 index, u32 vector,
