@@ -9,7 +9,7 @@
 # Useful variables:
 #   KDIR=/path/to/linux-7.3   use this pristine tree instead of Debian's linux-source-7.3
 #   FAULT=warn|kasan          make the guest provoke a splat (proves the detector works)
-#   VM_TIMEOUT=seconds        bound on one VM run (default 1500)
+#   VM_TIMEOUT=seconds        bound on one VM run (default 2700)
 #   TESTS=regex               run only the guest tests whose name matches
 #   JOBS=n                    parallel make jobs for the kernel (default: nproc)
 
@@ -18,7 +18,7 @@ TOP         := $(abspath .)
 BUILD       ?= $(TOP)/build
 CACHE       ?= $(if $(XDG_CACHE_HOME),$(XDG_CACHE_HOME),$(HOME)/.cache)/vfio-intr
 JOBS        ?= $(shell nproc)
-VM_TIMEOUT  ?= 1500
+VM_TIMEOUT  ?= 2700
 FAULT       ?=
 TESTS       ?=
 CONFIGS     ?= $(sort $(wildcard configs/*.config))
