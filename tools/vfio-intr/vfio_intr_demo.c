@@ -250,11 +250,11 @@ static int rebind(const char *bdf, const char *driver)
 	char path[PATH_MAX], now[64];
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
-	if (!access(path, F_OK) && siov_edu_sysfs_write(path, bdf))
+	if (!access(path, F_OK) && vfio_sysfs_write(path, bdf))
 		return -1;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
-	if (siov_edu_sysfs_write(path, driver) ||
-	    siov_edu_sysfs_write("/sys/bus/pci/drivers_probe", bdf))
+	if (vfio_sysfs_write(path, driver) ||
+	    vfio_sysfs_write("/sys/bus/pci/drivers_probe", bdf))
 		return -1;
 	driver_of(bdf, now, sizeof(now));
 	return strcmp(now, driver) ? -1 : 0;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <libvfio.h>
+#include <libvfio/vfio_pci_irq.h>
 
 #include "kselftest_harness.h"
 
@@ -31,20 +32,6 @@
 #define IMS_TEST_TIMEOUT	600
 
 static const char *bdf;
-
-static int write_file(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
 
 static int read_file(const char *path, char *buf, size_t size)
 {
@@ -89,7 +76,7 @@ static int unbind_driver(void)
 	dev_path(path, sizeof(path), "driver/unbind");
 	if (access(path, F_OK))
 		return 0;
-	return write_file(path, bdf);
+	return vfio_sysfs_write(path, bdf);
 }
 
 static int bind_to(const char *driver)
@@ -98,12 +85,12 @@ static int bind_to(const char *driver)
 	int ret;
 
 	dev_path(path, sizeof(path), "driver_override");
-	ret = write_file(path, driver[0] ? driver : "\n");
+	ret = vfio_sysfs_write(path, driver[0] ? driver : "\n");
 	if (ret)
 		return ret;
 	if (!driver[0])
 		return 0;
-	return write_file("/sys/bus/pci/drivers_probe", bdf);
+	return vfio_sysfs_write("/sys/bus/pci/drivers_probe", bdf);
 }
 
 /* Entries of /sys/kernel/irq: every allocated Linux interrupt */
@@ -227,7 +214,7 @@ FIXTURE_TEARDOWN(ims_edu)
 
 static int cmd(const char *test, const char *c)
 {
-	return write_file(test, c);
+	return vfio_sysfs_write(test, c);
 }
 
 /* The boot is what the run claims to test */

@@ -402,7 +402,7 @@ static void removal_round(const char *parent, bool unbind)
 	if (!pid) {
 		/* holds nothing of the device: the write can complete */
 		close_range(3, ~0u, 0);
-		_exit(-siov_edu_sysfs_write(path, val));
+		_exit(-vfio_sysfs_write(path, val));
 	}
 
 	pfd.fd = req;

@@ -33,19 +33,6 @@
 #define INTX	VFIO_PCI_INTX_IRQ_INDEX
 #define MSI	VFIO_PCI_MSI_IRQ_INDEX
 
-static int sysfs_write(const char *path, const char *val)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 FIXTURE(mtty) {
 	char uuid[40];
 	int container;
@@ -74,7 +61,7 @@ FIXTURE_SETUP(mtty)
 
 	snprintf(self->uuid, sizeof(self->uuid),
 		 "3c2e8a4e-6d1b-4f0e-9a57-%012x", (unsigned int)getpid());
-	ASSERT_EQ(0, sysfs_write(MTTY_TYPE "/create", self->uuid));
+	ASSERT_EQ(0, vfio_sysfs_write(MTTY_TYPE "/create", self->uuid));
 
 	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/iommu_group",
 		 self->uuid);
@@ -116,7 +103,7 @@ FIXTURE_TEARDOWN(mtty)
 	close(self->efd);
 
 	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/remove", self->uuid);
-	ASSERT_EQ(0, sysfs_write(path, "1"));
+	ASSERT_EQ(0, vfio_sysfs_write(path, "1"));
 }
 
 static int set_irqs(int device, u32 flags, u32 index, u32 start, u32 count,

@@ -378,7 +378,7 @@ TEST_F(siov, create_remove)
 
 	siov_edu_parent_attr(path, sizeof(path), parent_bdf, "create");
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(-EINVAL, siov_edu_sysfs_write(path, bad[i]))
+		ASSERT_EQ(-EINVAL, vfio_sysfs_write(path, bad[i]))
 			TH_LOG("create \"%s\"", bad[i]);
 	}
 	ASSERT_EQ(0, count_aux_vdevs());
@@ -973,7 +973,7 @@ static pid_t blocking_write(const char *path, const char *val)
 		int ret;
 
 		close_range(3, ~0u, 0);
-		ret = siov_edu_sysfs_write(path, val);
+		ret = vfio_sysfs_write(path, val);
 		_exit(ret ? -ret : 0);
 	}
 	return pid;

@@ -32,19 +32,6 @@
 #define MTTY_TYPE	"/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1"
 #define MDEV_DEVICES	"/sys/bus/mdev/devices"
 
-static int sysfs_write(const char *path, const char *val)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 static int sysfs_read_u16(const char *path, u16 *val)
 {
 	char buf[16] = {};
@@ -177,7 +164,7 @@ static int mtty_attach(struct irq_dev *dev, const char *arg)
 	snprintf(dev->name, sizeof(dev->name),
 		 "7a1c0de5-%04x-4b2e-9f00-%012x", seq++ & 0xffff,
 		 (unsigned int)getpid());
-	ret = sysfs_write(MTTY_TYPE "/create", dev->name);
+	ret = vfio_sysfs_write(MTTY_TYPE "/create", dev->name);
 	if (ret)
 		return ret;
 	dev->created = true;
@@ -192,7 +179,7 @@ static void mtty_detach(struct irq_dev *dev)
 	if (!dev->created)
 		return;
 	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/remove", dev->name);
-	VFIO_ASSERT_EQ(sysfs_write(path, "1"), 0);
+	VFIO_ASSERT_EQ(vfio_sysfs_write(path, "1"), 0);
 	dev->created = false;
 }
 

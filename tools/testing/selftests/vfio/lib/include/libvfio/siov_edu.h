@@ -22,6 +22,7 @@
 #include <linux/types.h>
 
 #include <libvfio.h>
+#include <libvfio/vfio_pci_irq.h>
 
 #define SIOV_EDU_DRIVER		"vfio-siov-edu"
 #define SIOV_EDU_VENDOR		0x1234
@@ -53,20 +54,6 @@
 
 /* Time an IMS message may take: ~100 ms each, a TCG guest is slow */
 #define SIOV_EDU_WAIT_MS	10000
-
-static inline int siov_edu_sysfs_write(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
 
 /* /sys/bus/pci/devices/<parent>/siov/<attr> */
 static inline void siov_edu_parent_attr(char *buf, size_t size,
@@ -107,7 +94,7 @@ static inline int siov_edu_parent_unbind(const char *parent)
 	siov_edu_pci_attr(path, sizeof(path), parent, "driver/unbind");
 	if (access(path, F_OK))
 		return 0;
-	return siov_edu_sysfs_write(path, parent);
+	return vfio_sysfs_write(path, parent);
 }
 
 /* Bind @parent to @driver ("": no driver, only the override cleared) */
@@ -117,10 +104,10 @@ static inline int siov_edu_parent_bind(const char *parent, const char *driver)
 	int ret;
 
 	siov_edu_pci_attr(path, sizeof(path), parent, "driver_override");
-	ret = siov_edu_sysfs_write(path, driver[0] ? driver : "\n");
+	ret = vfio_sysfs_write(path, driver[0] ? driver : "\n");
 	if (ret || !driver[0])
 		return ret;
-	return siov_edu_sysfs_write("/sys/bus/pci/drivers_probe", parent);
+	return vfio_sysfs_write("/sys/bus/pci/drivers_probe", parent);
 }
 
 /* Create virtual device @id with @nvec vectors: 0 or -errno */
@@ -130,7 +117,7 @@ static inline int siov_edu_create(const char *parent, int id, int nvec)
 
 	siov_edu_parent_attr(path, sizeof(path), parent, "create");
 	snprintf_assert(arg, sizeof(arg), "%d %d", id, nvec);
-	return siov_edu_sysfs_write(path, arg);
+	return vfio_sysfs_write(path, arg);
 }
 
 /* Remove virtual device @id (blocks while it is open): 0 or -errno */
@@ -140,7 +127,7 @@ static inline int siov_edu_remove(const char *parent, int id)
 
 	siov_edu_parent_attr(path, sizeof(path), parent, "remove");
 	snprintf_assert(arg, sizeof(arg), "%d", id);
-	return siov_edu_sysfs_write(path, arg);
+	return vfio_sysfs_write(path, arg);
 }
 
 /* The sysfs directory of virtual device @id, what libvfio opens */

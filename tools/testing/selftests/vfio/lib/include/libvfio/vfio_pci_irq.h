@@ -2,8 +2,12 @@
 #ifndef SELFTESTS_VFIO_LIB_INCLUDE_LIBVFIO_VFIO_PCI_IRQ_H
 #define SELFTESTS_VFIO_LIB_INCLUDE_LIBVFIO_VFIO_PCI_IRQ_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <linux/types.h>
 #include <linux/vfio.h>
@@ -28,6 +32,24 @@
 #define IRQ_UNMASK_NONE		(VFIO_IRQ_SET_ACTION_UNMASK | VFIO_IRQ_SET_DATA_NONE)
 #define IRQ_UNMASK_BOOL		(VFIO_IRQ_SET_ACTION_UNMASK | VFIO_IRQ_SET_DATA_BOOL)
 #define IRQ_UNMASK_EVENTFD	(VFIO_IRQ_SET_ACTION_UNMASK | VFIO_IRQ_SET_DATA_EVENTFD)
+
+/*
+ * Write @s to the sysfs (or proc/debugfs) file @path in one write().
+ * Returns 0 or -errno of the open() or the write().
+ */
+static inline int vfio_sysfs_write(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
 
 /* Issue VFIO_DEVICE_SET_IRQS with @hdr exactly as given (argsz included). */
 int __vfio_device_set_irqs(int device_fd, struct vfio_irq_set *hdr);
