@@ -21,6 +21,8 @@ JOBS        ?= $(shell nproc)
 VM_TIMEOUT  ?= 2700
 FAULT       ?=
 TESTS       ?=
+# A regex is passed as typed: 'a$|b' must not lose make's automatic $|.
+override TESTS := $(value TESTS)
 CONFIGS     ?= $(sort $(wildcard configs/*.config))
 export TOP BUILD CACHE KDIR JOBS VM_TIMEOUT FAULT TESTS CONFIGS
 
