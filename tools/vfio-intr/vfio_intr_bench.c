@@ -16,6 +16,9 @@
  *         waiting (the interrupt hits the CPU that is running the loop);
  *   busy  sum over CPUs of (wall - idle), idle from /proc/uptime: the
  *         instructions executed on every CPU, whatever waited for what.
+ *         The kernel measures idle periods exactly only with tickless idle
+ *         (CONFIG_NO_HZ_IDLE, configs/base.config); a periodic tick only
+ *         samples them, at every tick.
  *         /proc/uptime has a 10 ms resolution, so the error of a busy row
  *         is at most 20 ms divided by its number of iterations (printed):
  *         the IMS interrupt rows, where edu's DMA engine makes every CPU
@@ -53,16 +56,10 @@
 #include <libvfio.h>
 #include <libvfio/vfio_pci_irq.h>
 #include <libvfio/igb.h>
+#include <libvfio/siov_edu.h>
 
 #define MSIX			VFIO_PCI_MSIX_IRQ_INDEX
 #define WAIT_MS			1000	/* an interrupt that must come */
-
-/* The edu SIOV virtual device's BAR0 (docs/siov-edu.rst). */
-#define VDEV_REG_NVEC		0x0004
-#define VDEV_REG_DOORBELL	0x0008
-#define VDEV_REG_FLUSH		0x0018
-#define VDEV_REG_DROPPED	0x001c
-#define SIOV_DRIVER		"vfio-siov-edu"
 
 static int iterations = 10000;
 /* Busy rows: the error is 20 ms / iterations, so more of them. */
@@ -478,59 +475,28 @@ struct vdev {
 
 static const char *edu_bdf;
 
-static int sysfs_write(const char *path, const char *fmt, ...)
-{
-	char buf[128];
-	va_list ap;
-	int fd, n, ret = 0;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, n) != n)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Bind edu to vfio-siov-edu; false if this kernel has no such driver. */
 static bool siov_bind(void)
 {
 	char path[256];
-	int ret;
 
-	if (access("/sys/bus/pci/drivers/" SIOV_DRIVER, F_OK))
+	if (access("/sys/bus/pci/drivers/" SIOV_EDU_DRIVER, F_OK))
 		return false;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", edu_bdf);
-	sysfs_write(path, "%s", edu_bdf);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", edu_bdf);
-	ret = sysfs_write(path, SIOV_DRIVER);
-	VFIO_ASSERT_EQ(ret, 0, "%s\n", path);
-	ret = sysfs_write("/sys/bus/pci/drivers_probe", "%s", edu_bdf);
-	VFIO_ASSERT_EQ(ret, 0, "probing %s\n", edu_bdf);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/siov/create", edu_bdf);
+	VFIO_ASSERT_EQ(siov_edu_parent_unbind(edu_bdf), 0, "unbinding %s\n", edu_bdf);
+	VFIO_ASSERT_EQ(siov_edu_parent_bind(edu_bdf, SIOV_EDU_DRIVER), 0,
+		       "binding %s to " SIOV_EDU_DRIVER "\n", edu_bdf);
+	siov_edu_parent_attr(path, sizeof(path), edu_bdf, "create");
 	return !access(path, W_OK);
 }
 
 static int vdev_create(int id, int nvec)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/siov/create", edu_bdf);
-	return sysfs_write(path, "%d %d", id, nvec);
+	return siov_edu_create(edu_bdf, id, nvec);
 }
 
 static void vdev_remove(int id)
 {
-	char path[256];
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/siov/remove", edu_bdf);
-	ret = sysfs_write(path, "%d", id);
-	VFIO_ASSERT_EQ(ret, 0, "removing virtual device %d\n", id);
+	VFIO_ASSERT_EQ(siov_edu_remove(edu_bdf, id), 0, "removing virtual device %d\n", id);
 }
 
 /* Open virtual device @id through its cdev, bound to @iommu's IOAS. */
@@ -616,7 +582,7 @@ static void bench_ims_irq(struct vdev *vd, int n)
 		printf("# could not set the affinity of %s\n", name);
 
 	for (i = 0; i < 10; i++) {
-		vdev_write(vd, VDEV_REG_DOORBELL, 1);
+		vdev_write(vd, SIOV_EDU_DOORBELL, 1);
 		got += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
 	}
 	VFIO_ASSERT_EQ(got, 10, "IMS vector 1 does not fire\n");
@@ -624,19 +590,19 @@ static void bench_ims_irq(struct vdev *vd, int n)
 	got = 0;
 	snap(&a);
 	for (i = 0; i < n; i++) {
-		vdev_write(vd, VDEV_REG_DOORBELL, 1);
+		vdev_write(vd, SIOV_EDU_DOORBELL, 1);
 		got += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
 	}
 	snap(&b);
 	VFIO_ASSERT_EQ(got, (u64)n, "IMS vector 1: %d fired, %lu received\n", n, got);
 	raw = busy_ns(&a, &b) / n;
 
-	dropped = vdev_read(vd, VDEV_REG_DROPPED);
+	dropped = vdev_read(vd, SIOV_EDU_DROPPED);
 	snap(&a);
 	for (i = 0; i < n; i++)
-		vdev_write(vd, VDEV_REG_DOORBELL, 2);	/* no eventfd: dropped */
+		vdev_write(vd, SIOV_EDU_DOORBELL, 2);	/* no eventfd: dropped */
 	snap(&b);
-	VFIO_ASSERT_EQ(vdev_read(vd, VDEV_REG_DROPPED), dropped + n);
+	VFIO_ASSERT_EQ(vdev_read(vd, SIOV_EDU_DROPPED), dropped + n);
 	bell = (double)(b.wall - a.wall) / n;	/* nothing waits: wall */
 
 	row("irq.ims.doorbell", bell, "ns", "wall, %d doorbells to a vector without eventfd", n);
@@ -657,12 +623,12 @@ static void bench_ims_resize(struct vdev *vd, int nvec)
 
 	VFIO_ASSERT_EQ(set_irqs(vd->fd, 0, 2, vd->efd), 0);
 	for (k = 2; k < nvec; k++) {
-		vdev_write(vd, VDEV_REG_DOORBELL, 1);
+		vdev_write(vd, SIOV_EDU_DOORBELL, 1);
 		fired++;
 		ret = set_irqs(vd->fd, k, 1, &vd->efd[k]);
 		VFIO_ASSERT_EQ(ret, 0, "adding vector %d: %s\n", k, strerror(-ret));
 		received += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
-		vdev_write(vd, VDEV_REG_DOORBELL, 1);
+		vdev_write(vd, SIOV_EDU_DOORBELL, 1);
 		fired++;
 		received += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
 	}
@@ -712,7 +678,7 @@ static void bench_ims_scale(struct iommu *iommu, int first_id, int max_vdevs, in
 
 	got = 0;
 	for (int i = 0; i < n; i++) {
-		vdev_write(&vds[i], VDEV_REG_DOORBELL, per);
+		vdev_write(&vds[i], SIOV_EDU_DOORBELL, per);
 		got += eventfd_wait(vds[i].efd[per], 10 * WAIT_MS);
 	}
 	VFIO_ASSERT_EQ(got, (u64)n, "last vector of %d virtual devices: %lu received\n",
@@ -746,7 +712,7 @@ static int run_ims(const char *igb_bdf)
 	int efd[IGB_MSIX_VECTORS + 1], i;
 
 	if (!siov_bind()) {
-		row_na("irq.ims.wake", "needs SIOV (no " SIOV_DRIVER " with siov/create)");
+		row_na("irq.ims.wake", "needs SIOV (no " SIOV_EDU_DRIVER " with siov/create)");
 		return 0;
 	}
 	VFIO_ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &nofile), 0);
