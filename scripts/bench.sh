@@ -128,7 +128,7 @@ run() {
 	else
 		msg "bench: no SIOV virtual devices in our tree (docs/siov-edu.rst): IMS rows n/a"
 		mkdir -p "$out/ours-ims"
-		echo "bench irq.ims.wake n/a - needs SIOV" > "$out/ours-ims/results.txt"
+		echo "bench irq.ims.irqcpu n/a - needs SIOV" > "$out/ours-ims/results.txt"
 	fi
 	python3 scripts/bench-table.py "$out/ours-igb/results.txt" "$out/upstream-igb/results.txt" \
 		"$out/ours-ims/results.txt" \

@@ -12,17 +12,20 @@
  * one executed instruction, and when every vCPU is idle the clock jumps to
  * the next timer.  Two ways to count work follow from that:
  *
- *   wall  CLOCK_MONOTONIC; only for loops that never leave a CPU idle while
- *         waiting (the interrupt hits the CPU that is running the loop);
- *   busy  sum over CPUs of (wall - idle), idle from /proc/uptime: the
- *         instructions executed on every CPU, whatever waited for what.
- *         The kernel measures idle periods exactly only with tickless idle
- *         (CONFIG_NO_HZ_IDLE, configs/base.config); a periodic tick only
- *         samples them, at every tick.
- *         /proc/uptime has a 10 ms resolution, so the error of a busy row
- *         is at most 20 ms divided by its number of iterations (printed):
- *         the IMS interrupt rows, where edu's DMA engine makes every CPU
- *         wait ~100 ms of virtual time per message, run 5 x 10^4 of them.
+ *   wall  CLOCK_MONOTONIC; only for loops that never leave every CPU idle
+ *         while waiting (nothing in them waits for a device timer);
+ *   busy  wall - idle of one CPU, idle from /proc/stat: the instructions
+ *         that CPU executed, whatever waited for what (the IMS interrupt,
+ *         which edu's DMA engine sends ~100 ms of virtual time after the
+ *         doorbell).  The kernel measures idle periods only when the tick
+ *         stops in idle (CONFIG_NO_HZ_IDLE, configs/base.config; else it
+ *         samples them at each tick), and counts an interrupt taken while
+ *         idle as busy only with CONFIG_IRQ_TIME_ACCOUNTING
+ *         (configs/bench/bench.config); the program waits for the first and
+ *         reports the second.  /proc/stat has a 10 ms resolution, so the
+ *         error of a busy row is 10 ms divided by its iterations (printed).
+ *         The "busy" in the notes of the igb rows is the sum over CPUs
+ *         (/proc/uptime), a cross-check of wall within 20 ms / iterations.
  *
  * Output, one line per measurement, parsed by scripts/bench-table.py:
  *
@@ -61,8 +64,8 @@
 #define MSIX			VFIO_PCI_MSIX_IRQ_INDEX
 #define WAIT_MS			1000	/* an interrupt that must come */
 
-static int iterations = 10000;
-/* Busy rows: the error is 20 ms / iterations, so more of them. */
+static int iterations = 100000;
+/* The IMS busy row: its error is 10 ms / iterations, so many of them. */
 static int ims_iterations = 50000;
 
 /* ---- output ---------------------------------------------------------- */
@@ -125,6 +128,106 @@ static double busy_ns(const struct snap *a, const struct snap *b)
 	return (double)ncpus * (b->wall - a->wall) - (double)(b->idle - a->idle);
 }
 
+/* How many CPUs are tickless when idle (".nohz : 1" in /proc/timer_list) */
+static int nohz_cpus(void)
+{
+	char line[256];
+	int n = 0, v;
+	FILE *f = fopen("/proc/timer_list", "r");
+
+	VFIO_ASSERT_NOT_NULL(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " .nohz : %d", &v) == 1 && v == 1)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The busy rows need idle time measured, which the kernel does only once
+ * the tick is off in idle, and that needs a clocksource good for high
+ * resolution: the boot's "tsc-early" is not, "tsc" is, and replaces it
+ * about a second of guest time after the TSC refinement starts, which a
+ * non-debug kernel's init can beat.  Wait for every CPU to be tickless
+ * (idle waits are skipped by -icount, so this costs the host little).
+ */
+static void wait_for_nohz(void)
+{
+	unsigned long long irq;
+	char cs[64] = "?";
+	int i, n = 0;
+	FILE *f;
+
+	for (i = 0; i < 600 && (n = nohz_cpus()) < ncpus; i++)
+		usleep(100000);
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (f) {
+		if (fscanf(f, "%63s", cs) != 1)
+			strcpy(cs, "?");
+		fclose(f);
+	}
+	printf("# clocksource %s, %d of %d CPUs tickless when idle after %.1f s%s\n", cs, n,
+	       ncpus, i / 10.0, n == ncpus ? "" : " (idle time sampled by the tick: busy rows are wrong)");
+	/* /proc/stat's irq field stays 0 without IRQ_TIME_ACCOUNTING */
+	f = fopen("/proc/stat", "r");
+	VFIO_ASSERT_NOT_NULL(f);
+	if (fscanf(f, "cpu %*u %*u %*u %*u %*u %llu", &irq) != 1)
+		irq = 0;
+	fclose(f);
+	printf("# hardirq time %s\n", irq ? "accounted (busy rows include handlers on idle CPUs)" :
+	       "not accounted: busy rows miss handlers that run on idle CPUs");
+}
+
+/*
+ * Idle ns of CPU @cpu from /proc/stat (idle + iowait), exact but shown in
+ * USER_HZ ticks: a difference of two is within 10 ms.
+ */
+static u64 cpu_idle_ns(int cpu)
+{
+	unsigned long long v[5];
+	char line[512], name[16];
+	u64 ns = 0;
+	int n;
+	FILE *f = fopen("/proc/stat", "r");
+
+	VFIO_ASSERT_NOT_NULL(f);
+	snprintf(name, sizeof(name), "cpu%d ", cpu);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, strlen(name)))
+			continue;
+		n = sscanf(line + strlen(name), "%llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4]);
+		VFIO_ASSERT_EQ(n, 5);
+		ns = (v[3] + v[4]) * (1000000000ull / sysconf(_SC_CLK_TCK));
+		break;
+	}
+	fclose(f);
+	return ns;
+}
+
+/*
+ * Wall and idle time of @cpu, which must be idle, at the instant its idle
+ * time reaches the next multiple of /proc/stat's 10 ms: read it until it
+ * changes, and take the middle of the last two reads as the wall time of
+ * the change.  A busy row from two such points is off by about one read
+ * of /proc/stat, not by 10 ms.
+ */
+static void idle_edge(int cpu, u64 *wall, u64 *idle)
+{
+	u64 i0 = cpu_idle_ns(cpu), t0 = now_ns(), start = t0, i, t;
+
+	for (;;) {
+		i = cpu_idle_ns(cpu);
+		t = now_ns();
+		if (i != i0)
+			break;
+		t0 = t;
+		VFIO_ASSERT_LT(t - start, 1000000000ull, "CPU %d is not idle\n", cpu);
+	}
+	*wall = t0 + (t - t0) / 2;
+	*idle = i;
+}
+
 static void pin_to_cpu(int cpu)
 {
 	cpu_set_t set;
@@ -152,6 +255,30 @@ static int irq_by_name(const char *name)
 	}
 	fclose(f);
 	return irq;
+}
+
+/* How often CPU @cpu took the interrupt named @name (/proc/interrupts). */
+static u64 irq_count_on(const char *name, int cpu)
+{
+	char line[4096], *p, *end;
+	size_t len = strlen(name);
+	u64 count = 0;
+	int i;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	VFIO_ASSERT_NOT_NULL(f);
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, name);
+		if (!p || (p[len] && p[len] != '\n' && p[len] != ' '))
+			continue;
+		p = strchr(line, ':');
+		VFIO_ASSERT_NOT_NULL(p);
+		for (i = 0, p++; i <= cpu; i++, p = end)
+			count = strtoull(p, &end, 10);
+		break;
+	}
+	fclose(f);
+	return count;
 }
 
 /* Send interrupt @name to CPU @cpu only; false if that cannot be done. */
@@ -304,6 +431,7 @@ static void bench_igb_irq(struct vfio_pci_device *device, const int *efd, bool w
 {
 	char name[64];
 	struct snap a, b;
+	u64 w1, w2, idle1, idle2, on1;
 	u64 got = 0;
 	int i;
 
@@ -317,10 +445,14 @@ static void bench_igb_irq(struct vfio_pci_device *device, const int *efd, bool w
 	VFIO_ASSERT_EQ(got, 100);
 
 	got = 0;
+	on1 = irq_count_on(name, 1);
+	idle_edge(1, &w1, &idle1);
 	snap(&a);
 	for (i = 0; i < iterations; i++)
 		got += igb_fire_and_read(device, 0, efd[0]);
 	snap(&b);
+	idle_edge(1, &w2, &idle2);
+	on1 = irq_count_on(name, 1) - on1;
 	VFIO_ASSERT_EQ(got, (u64)iterations, "igb vector 0: %d fired, %lu received\n",
 		       iterations, got);
 	/*
@@ -331,6 +463,41 @@ static void bench_igb_irq(struct vfio_pci_device *device, const int *efd, bool w
 	row(wake ? "irq.msix.wake" : "irq.msix.hot", (double)(b.wall - a.wall) / iterations, "ns",
 	    "wall, %d irqs, busy %.1f +-%.1f", iterations, busy_ns(&a, &b) / iterations,
 	    2e7 / iterations);
+	if (wake)
+		row("irq.msix.irqcpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / iterations,
+		    "ns", "busy of CPU 1, which took %lu of the %d irqs", on1, iterations);
+	msix_disable(device->fd);
+}
+
+/*
+ * The IMS comparison's MSI-X side: igb vector 0 to CPU 1, fired every
+ * 200 ms of virtual time, the time edu takes to send an IMS message, so
+ * that CPU 1 takes each interrupt out of as long an idle period (its tick
+ * stopped, jiffies to catch up) as it does an IMS one.  Busy of CPU 1.
+ */
+static void bench_igb_irq_idle(struct vfio_pci_device *device, const int *efd, int n)
+{
+	u64 got = 0, w1, w2, idle1, idle2, on1;
+	char name[64];
+	int i;
+
+	VFIO_ASSERT_EQ(set_irqs(device->fd, 0, 1, efd), 0);
+	snprintf(name, sizeof(name), "vfio-msix[0](%s)", device->bdf);
+	if (!irq_to_cpu(name, 1))
+		printf("# could not set the affinity of %s\n", name);
+	got += igb_fire_and_read(device, 0, efd[0]);
+
+	on1 = irq_count_on(name, 1);
+	idle_edge(1, &w1, &idle1);
+	for (i = 0; i < n; i++) {
+		usleep(200000);
+		got += igb_fire_and_read(device, 0, efd[0]);
+	}
+	idle_edge(1, &w2, &idle2);
+	on1 = irq_count_on(name, 1) - on1;
+	VFIO_ASSERT_EQ(got, (u64)n + 1, "igb vector 0: %d fired, %lu received\n", n + 1, got);
+	row("irq.msix.idlecpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
+	    "busy of CPU 1, which took %lu of the %d irqs, one per 200 ms", on1, n);
 	msix_disable(device->fd);
 }
 
@@ -557,22 +724,56 @@ static u32 vdev_read(struct vdev *vd, u32 reg)
 	return val;
 }
 
+#define WQ_CPUMASK	"/sys/devices/virtual/workqueue/cpumask"
+
+/* Unbound work items run on CPUs 2 and up; false if that cannot be done. */
+static bool work_off_cpus_0_1(char *saved, size_t size)
+{
+	char mask[32];
+	FILE *f;
+
+	if (ncpus < 3 || ncpus > 64)
+		return false;
+	f = fopen(WQ_CPUMASK, "r");
+	if (!f)
+		return false;
+	if (!fgets(saved, size, f))
+		saved[0] = '\0';
+	fclose(f);
+	/* cpumask_parse(): 32-bit hex groups, comma separated */
+	if (ncpus > 32)
+		snprintf(mask, sizeof(mask), "%x,fffffffc", (u32)((1ull << (ncpus - 32)) - 1));
+	else
+		snprintf(mask, sizeof(mask), "%x", (u32)((1ull << ncpus) - 1) & ~3u);
+	return saved[0] && !vfio_sysfs_write(WQ_CPUMASK, mask);
+}
+
 /*
  * Per-interrupt cost of IMS vector 1 of a virtual device, fired by its
  * doorbell.  edu's DMA engine sends the message ~100 ms of virtual time
  * later, so this CPU idles meanwhile: busy time, the interrupt on the other
- * CPU, exactly like irq.msix.wake (measured again in this boot, so the
- * ratio compares the same kernel and VM).  The doorbell's own cost (a
- * region write through the vfio fd, emulated by the driver) is measured on
- * a vector without an eventfd (nothing is sent, DROPPED counts it) and
- * subtracted.
+ * CPU, like irq.msix.wake (measured again in this boot, so the ratio
+ * compares the same kernel and VM).
+ *
+ * Sending a message is the driver's work here (a work item programs edu's
+ * DMA engine twice, edu's own MSI signals each transfer), where an IMS
+ * device needs none.  So that work and edu's MSI are kept off CPUs 0 and 1,
+ * and irq.ims.irqcpu, the busy time of CPU 1 alone, is what the IMS
+ * interrupt costs where it lands: compared with irq.msix.idlecpu.  Every
+ * CPU's busy time per message is not reported: it would subtract 32 CPUs'
+ * idle time, ~200 ms each per message, to find a few thousand
+ * instructions, and the kernel's idle accounting is not that exact.  The
+ * doorbell's own cost (a region write through the vfio fd, emulated by the
+ * driver) is measured on a vector without an eventfd (nothing is sent,
+ * DROPPED counts it).
  */
 static void bench_ims_irq(struct vdev *vd, int n)
 {
-	char name[96];
+	char name[96], wq_saved[64];
 	struct snap a, b;
-	double raw, bell;
-	u64 got = 0;
+	double bell;
+	bool wq_moved;
+	u64 got = 0, w1, w2, idle1, idle2, on1;
 	u32 dropped;
 	int i;
 
@@ -580,6 +781,11 @@ static void bench_ims_irq(struct vdev *vd, int n)
 	snprintf(name, sizeof(name), "vfio-ims-msix[1](vfio_siov_edu.vdev.%d)", vd->id);
 	if (!irq_to_cpu(name, 1))
 		printf("# could not set the affinity of %s\n", name);
+	if (!irq_to_cpu(SIOV_EDU_DRIVER, 2))
+		printf("# could not set the affinity of edu's own MSI\n");
+	wq_moved = work_off_cpus_0_1(wq_saved, sizeof(wq_saved));
+	if (!wq_moved)
+		printf("# could not keep unbound work items off CPUs 0 and 1\n");
 
 	for (i = 0; i < 10; i++) {
 		vdev_write(vd, SIOV_EDU_DOORBELL, 1);
@@ -588,14 +794,22 @@ static void bench_ims_irq(struct vdev *vd, int n)
 	VFIO_ASSERT_EQ(got, 10, "IMS vector 1 does not fire\n");
 
 	got = 0;
-	snap(&a);
+	on1 = irq_count_on(name, 1);
+	idle_edge(1, &w1, &idle1);
 	for (i = 0; i < n; i++) {
 		vdev_write(vd, SIOV_EDU_DOORBELL, 1);
 		got += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
 	}
-	snap(&b);
+	idle_edge(1, &w2, &idle2);
+	on1 = irq_count_on(name, 1) - on1;
 	VFIO_ASSERT_EQ(got, (u64)n, "IMS vector 1: %d fired, %lu received\n", n, got);
-	raw = busy_ns(&a, &b) / n;
+	if (wq_moved) {
+		row("irq.ims.irqcpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
+		    "busy of CPU 1, which took %lu of the %d irqs", on1, n);
+		vfio_sysfs_write(WQ_CPUMASK, wq_saved);
+	} else {
+		row_na("irq.ims.irqcpu", "the driver's work could not be kept off CPU 1");
+	}
 
 	dropped = vdev_read(vd, SIOV_EDU_DROPPED);
 	snap(&a);
@@ -606,8 +820,6 @@ static void bench_ims_irq(struct vdev *vd, int n)
 	bell = (double)(b.wall - a.wall) / n;	/* nothing waits: wall */
 
 	row("irq.ims.doorbell", bell, "ns", "wall, %d doorbells to a vector without eventfd", n);
-	row("irq.ims.raw", raw, "ns", "busy, %d irqs, +-%.1f", n, 2e7 / n);
-	row("irq.ims.wake", raw - bell, "ns", "raw - doorbell");
 	msix_disable(vd->fd);
 }
 
@@ -712,7 +924,7 @@ static int run_ims(const char *igb_bdf)
 	int efd[IGB_MSIX_VECTORS + 1], i;
 
 	if (!siov_bind()) {
-		row_na("irq.ims.wake", "needs SIOV (no " SIOV_EDU_DRIVER " with siov/create)");
+		row_na("irq.ims.irqcpu", "needs SIOV (no " SIOV_EDU_DRIVER " with siov/create)");
 		return 0;
 	}
 	VFIO_ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &nofile), 0);
@@ -725,6 +937,7 @@ static int run_ims(const char *igb_bdf)
 		efd[i] = eventfd_nonblock();
 	igb_setup(igb);
 	bench_igb_irq(igb, efd, true);
+	bench_igb_irq_idle(igb, efd, ims_iterations);
 	writel(~0u, igb->bars[0].vaddr + IGB_REG_EIMC);
 	vfio_pci_device_cleanup(igb);
 
@@ -732,8 +945,7 @@ static int run_ims(const char *igb_bdf)
 	vdev_open(&vd, 0, 2048, iommu);
 	bench_ims_irq(&vd, ims_iterations);
 	for (i = 0; i < (int)ARRAY_SIZE(enable_n); i++)
-		if (!bench_set_irqs("vdev", vd.fd, vd.efd, enable_n[i], true,
-				    enable_n[i] > 64 ? 10 : 50))
+		if (!bench_set_irqs("vdev", vd.fd, vd.efd, enable_n[i], true, 50))
 			break;
 	bench_ims_resize(&vd, 64);
 	vdev_close(&vd);
@@ -756,6 +968,7 @@ int main(int argc, char *argv[])
 	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("# vfio_intr_bench: %d CPUs, %d iterations per interrupt row\n", ncpus, iterations);
+	wait_for_nohz();
 
 	if (argc == 3 && !strcmp(argv[1], "igb"))
 		return run_igb(argv[2]);
