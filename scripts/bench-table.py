@@ -89,7 +89,7 @@ def main():
     both("irq.msix.irqcpu", "igb MSI-X interrupt, as above: busy of the CPU taking it")
     msix = val(ims, "irq.msix.idlecpu")
     v = val(ims, "irq.msix.idlecpu")
-    add("igb MSI-X interrupt, one per 200 ms: busy of the CPU taking it, out of a long idle period",
+    add("igb MSI-X interrupt, each after an IMS message to another CPU (~200 ms idle): busy of the CPU taking it",
         "insns", fmt(v, "ns") if v is not None else "n/a (" + note(ims, "irq.msix.idlecpu") + ")",
         "-", "-", "")
     for key, label in (("irq.ims.irqcpu", "IMS vector, doorbell -> DMA (~200 ms) -> read(): busy of the CPU taking it"),

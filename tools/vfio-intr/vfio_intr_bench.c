@@ -167,7 +167,8 @@ static void wait_for_nohz(void)
 		fclose(f);
 	}
 	printf("# clocksource %s, %d of %d CPUs tickless when idle after %.1f s%s\n", cs, n,
-	       ncpus, i / 10.0, n == ncpus ? "" : " (idle time sampled by the tick: busy rows are wrong)");
+	       ncpus, i / 10.0,
+	       n == ncpus ? "" : " (idle time sampled by the tick: busy rows are wrong)");
 	/* /proc/stat's irq field stays 0 without IRQ_TIME_ACCOUNTING */
 	f = fopen("/proc/stat", "r");
 	VFIO_ASSERT_NOT_NULL(f);
@@ -237,47 +238,44 @@ static void pin_to_cpu(int cpu)
 	VFIO_ASSERT_EQ(sched_setaffinity(0, sizeof(set), &set), 0);
 }
 
+/* The /proc/interrupts line of the interrupt named @name into @line. */
+static bool irq_line(const char *name, char *line, size_t size)
+{
+	size_t len = strlen(name);
+	bool found = false;
+	FILE *f = fopen("/proc/interrupts", "r");
+	char *p;
+
+	VFIO_ASSERT_NOT_NULL(f);
+	while (!found && fgets(line, size, f)) {
+		p = strstr(line, name);
+		found = p && (!p[len] || p[len] == '\n' || p[len] == ' ');
+	}
+	fclose(f);
+	return found;
+}
+
 /* The Linux irq number of the interrupt named @name, -1 if none. */
 static int irq_by_name(const char *name)
 {
-	char line[4096], *p;
-	size_t len = strlen(name);
-	int irq = -1;
-	FILE *f = fopen("/proc/interrupts", "r");
+	char line[4096];
 
-	VFIO_ASSERT_NOT_NULL(f);
-	while (fgets(line, sizeof(line), f)) {
-		p = strstr(line, name);
-		if (!p || (p[len] && p[len] != '\n' && p[len] != ' '))
-			continue;
-		irq = atoi(line);
-		break;
-	}
-	fclose(f);
-	return irq;
+	return irq_line(name, line, sizeof(line)) ? atoi(line) : -1;
 }
 
 /* How often CPU @cpu took the interrupt named @name (/proc/interrupts). */
 static u64 irq_count_on(const char *name, int cpu)
 {
 	char line[4096], *p, *end;
-	size_t len = strlen(name);
 	u64 count = 0;
 	int i;
-	FILE *f = fopen("/proc/interrupts", "r");
 
-	VFIO_ASSERT_NOT_NULL(f);
-	while (fgets(line, sizeof(line), f)) {
-		p = strstr(line, name);
-		if (!p || (p[len] && p[len] != '\n' && p[len] != ' '))
-			continue;
-		p = strchr(line, ':');
-		VFIO_ASSERT_NOT_NULL(p);
-		for (i = 0, p++; i <= cpu; i++, p = end)
-			count = strtoull(p, &end, 10);
-		break;
-	}
-	fclose(f);
+	if (!irq_line(name, line, sizeof(line)))
+		return 0;
+	p = strchr(line, ':');
+	VFIO_ASSERT_NOT_NULL(p);
+	for (i = 0, p++; i <= cpu; i++, p = end)
+		count = strtoull(p, &end, 10);
 	return count;
 }
 
@@ -425,7 +423,7 @@ static u64 igb_fire_and_read(struct vfio_pci_device *device, int v, int fd)
  * the CPU that fires it, so it arrives at once and read() finds the eventfd
  * signalled: wall time, no idle.  "wake": the interrupt goes to the other
  * CPU while this one blocks in poll(): hardirq on an idle CPU, a wakeup, a
- * context switch, as for a device that answers later (the IMS comparison).
+ * context switch, as for a device that answers later.
  */
 static void bench_igb_irq(struct vfio_pci_device *device, const int *efd, bool wake)
 {
@@ -466,38 +464,6 @@ static void bench_igb_irq(struct vfio_pci_device *device, const int *efd, bool w
 	if (wake)
 		row("irq.msix.irqcpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / iterations,
 		    "ns", "busy of CPU 1, which took %lu of the %d irqs", on1, iterations);
-	msix_disable(device->fd);
-}
-
-/*
- * The IMS comparison's MSI-X side: igb vector 0 to CPU 1, fired every
- * 200 ms of virtual time, the time edu takes to send an IMS message, so
- * that CPU 1 takes each interrupt out of as long an idle period (its tick
- * stopped, jiffies to catch up) as it does an IMS one.  Busy of CPU 1.
- */
-static void bench_igb_irq_idle(struct vfio_pci_device *device, const int *efd, int n)
-{
-	u64 got = 0, w1, w2, idle1, idle2, on1;
-	char name[64];
-	int i;
-
-	VFIO_ASSERT_EQ(set_irqs(device->fd, 0, 1, efd), 0);
-	snprintf(name, sizeof(name), "vfio-msix[0](%s)", device->bdf);
-	if (!irq_to_cpu(name, 1))
-		printf("# could not set the affinity of %s\n", name);
-	got += igb_fire_and_read(device, 0, efd[0]);
-
-	on1 = irq_count_on(name, 1);
-	idle_edge(1, &w1, &idle1);
-	for (i = 0; i < n; i++) {
-		usleep(200000);
-		got += igb_fire_and_read(device, 0, efd[0]);
-	}
-	idle_edge(1, &w2, &idle2);
-	on1 = irq_count_on(name, 1) - on1;
-	VFIO_ASSERT_EQ(got, (u64)n + 1, "igb vector 0: %d fired, %lu received\n", n + 1, got);
-	row("irq.msix.idlecpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
-	    "busy of CPU 1, which took %lu of the %d irqs, one per 200 ms", on1, n);
 	msix_disable(device->fd);
 }
 
@@ -750,42 +716,44 @@ static bool work_off_cpus_0_1(char *saved, size_t size)
 
 /*
  * Per-interrupt cost of IMS vector 1 of a virtual device, fired by its
- * doorbell.  edu's DMA engine sends the message ~100 ms of virtual time
- * later, so this CPU idles meanwhile: busy time, the interrupt on the other
- * CPU, like irq.msix.wake (measured again in this boot, so the ratio
- * compares the same kernel and VM).
+ * doorbell, against igb MSI-X vector 0 in the same boot.  edu's DMA engine
+ * sends an IMS message ~200 ms of virtual time after the doorbell (two
+ * transfers), so wall time cannot count it: the row is the busy time of
+ * CPU 1, which takes the interrupt while the reader blocks on CPU 0.
  *
- * Sending a message is the driver's work here (a work item programs edu's
- * DMA engine twice, edu's own MSI signals each transfer), where an IMS
- * device needs none.  So that work and edu's MSI are kept off CPUs 0 and 1,
- * and irq.ims.irqcpu, the busy time of CPU 1 alone, is what the IMS
- * interrupt costs where it lands: compared with irq.msix.idlecpu.  Every
- * CPU's busy time per message is not reported: it would subtract 32 CPUs'
- * idle time, ~200 ms each per message, to find a few thousand
- * instructions, and the kernel's idle accounting is not that exact.  The
- * doorbell's own cost (a region write through the vfio fd, emulated by the
- * driver) is measured on a vector without an eventfd (nothing is sent,
- * DROPPED counts it).
+ * Sending a message is the driver's work here (a work item programming
+ * edu's DMA engine twice, edu's own MSI per transfer), where an IMS device
+ * needs none: that work and edu's MSI are kept on CPUs 2 and up.  What CPU
+ * 1 pays also depends on how long it was idle (its tick stopped, jiffies to
+ * catch up), so the MSI-X side is paced the same way: each round first
+ * sends an IMS message of vector 2, which lands on CPU 2, then fires igb
+ * to CPU 1 (irq.msix.idlecpu).  The doorbell's own cost (a region write
+ * through the vfio fd, emulated by the driver) is measured on a vector
+ * without an eventfd (nothing is sent, DROPPED counts it).
  */
-static void bench_ims_irq(struct vdev *vd, int n)
+static void bench_ims_irq(struct vdev *vd, struct vfio_pci_device *igb, const int *igb_efd, int n)
 {
-	char name[96], wq_saved[64];
-	struct snap a, b;
-	double bell;
-	bool wq_moved;
+	char name[96], msix_name[64], name2[96], wq_saved[64];
 	u64 got = 0, w1, w2, idle1, idle2, on1;
+	struct snap a, b;
+	bool wq_moved;
 	u32 dropped;
 	int i;
 
-	VFIO_ASSERT_EQ(set_irqs(vd->fd, 0, 2, vd->efd), 0);
+	VFIO_ASSERT_EQ(set_irqs(vd->fd, 0, 3, vd->efd), 0);
+	VFIO_ASSERT_EQ(set_irqs(igb->fd, 0, 1, igb_efd), 0);
 	snprintf(name, sizeof(name), "vfio-ims-msix[1](vfio_siov_edu.vdev.%d)", vd->id);
-	if (!irq_to_cpu(name, 1))
-		printf("# could not set the affinity of %s\n", name);
+	snprintf(name2, sizeof(name2), "vfio-ims-msix[2](vfio_siov_edu.vdev.%d)", vd->id);
+	snprintf(msix_name, sizeof(msix_name), "vfio-msix[0](%s)", igb->bdf);
+	if (!irq_to_cpu(name, 1) || !irq_to_cpu(msix_name, 1) || !irq_to_cpu(name2, 2))
+		printf("# could not set the affinity of the measured interrupts\n");
 	if (!irq_to_cpu(SIOV_EDU_DRIVER, 2))
 		printf("# could not set the affinity of edu's own MSI\n");
 	wq_moved = work_off_cpus_0_1(wq_saved, sizeof(wq_saved));
-	if (!wq_moved)
-		printf("# could not keep unbound work items off CPUs 0 and 1\n");
+	if (!wq_moved) {
+		row_na("irq.ims.irqcpu", "the driver's work could not be kept off CPU 1");
+		goto out;
+	}
 
 	for (i = 0; i < 10; i++) {
 		vdev_write(vd, SIOV_EDU_DOORBELL, 1);
@@ -803,23 +771,35 @@ static void bench_ims_irq(struct vdev *vd, int n)
 	idle_edge(1, &w2, &idle2);
 	on1 = irq_count_on(name, 1) - on1;
 	VFIO_ASSERT_EQ(got, (u64)n, "IMS vector 1: %d fired, %lu received\n", n, got);
-	if (wq_moved) {
-		row("irq.ims.irqcpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
-		    "busy of CPU 1, which took %lu of the %d irqs", on1, n);
-		vfio_sysfs_write(WQ_CPUMASK, wq_saved);
-	} else {
-		row_na("irq.ims.irqcpu", "the driver's work could not be kept off CPU 1");
+	row("irq.ims.irqcpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
+	    "busy of CPU 1, which took %lu of the %d irqs", on1, n);
+
+	got = 0;
+	on1 = irq_count_on(msix_name, 1);
+	idle_edge(1, &w1, &idle1);
+	for (i = 0; i < n; i++) {
+		vdev_write(vd, SIOV_EDU_DOORBELL, 2);
+		VFIO_ASSERT_EQ(eventfd_wait(vd->efd[2], 10 * WAIT_MS), 1);
+		got += igb_fire_and_read(igb, 0, igb_efd[0]);
 	}
+	idle_edge(1, &w2, &idle2);
+	on1 = irq_count_on(msix_name, 1) - on1;
+	VFIO_ASSERT_EQ(got, (u64)n, "igb vector 0: %d fired, %lu received\n", n, got);
+	row("irq.msix.idlecpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
+	    "busy of CPU 1, which took %lu of the %d irqs, each after an IMS message to CPU 2",
+	    on1, n);
+	vfio_sysfs_write(WQ_CPUMASK, wq_saved);
 
 	dropped = vdev_read(vd, SIOV_EDU_DROPPED);
 	snap(&a);
 	for (i = 0; i < n; i++)
-		vdev_write(vd, SIOV_EDU_DOORBELL, 2);	/* no eventfd: dropped */
+		vdev_write(vd, SIOV_EDU_DOORBELL, 3);	/* no eventfd: dropped */
 	snap(&b);
 	VFIO_ASSERT_EQ(vdev_read(vd, SIOV_EDU_DROPPED), dropped + n);
-	bell = (double)(b.wall - a.wall) / n;	/* nothing waits: wall */
-
-	row("irq.ims.doorbell", bell, "ns", "wall, %d doorbells to a vector without eventfd", n);
+	row("irq.ims.doorbell", (double)(b.wall - a.wall) / n, "ns",
+	    "wall, %d doorbells to a vector without eventfd", n);
+out:
+	msix_disable(igb->fd);
 	msix_disable(vd->fd);
 }
 
@@ -937,13 +917,12 @@ static int run_ims(const char *igb_bdf)
 		efd[i] = eventfd_nonblock();
 	igb_setup(igb);
 	bench_igb_irq(igb, efd, true);
-	bench_igb_irq_idle(igb, efd, ims_iterations);
-	writel(~0u, igb->bars[0].vaddr + IGB_REG_EIMC);
-	vfio_pci_device_cleanup(igb);
 
 	VFIO_ASSERT_EQ(vdev_create(0, 2048), 0);
 	vdev_open(&vd, 0, 2048, iommu);
-	bench_ims_irq(&vd, ims_iterations);
+	bench_ims_irq(&vd, igb, efd, ims_iterations);
+	writel(~0u, igb->bars[0].vaddr + IGB_REG_EIMC);
+	vfio_pci_device_cleanup(igb);
 	for (i = 0; i < (int)ARRAY_SIZE(enable_n); i++)
 		if (!bench_set_irqs("vdev", vd.fd, vd.efd, enable_n[i], true, 50))
 			break;
