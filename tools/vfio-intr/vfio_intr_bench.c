@@ -238,6 +238,23 @@ static void pin_to_cpu(int cpu)
 	VFIO_ASSERT_EQ(sched_setaffinity(0, sizeof(set), &set), 0);
 }
 
+/* CPU @cpu's column of a /proc/interrupts line; false if it has none. */
+static bool irq_cpu_column(const char *line, int cpu, u64 *count)
+{
+	const char *p = strchr(line, ':');
+	char *end;
+	int i;
+
+	if (!p)
+		return false;
+	for (i = 0, p++; i <= cpu; i++, p = end) {
+		*count = strtoull(p, &end, 10);
+		if (end == p)
+			return false;
+	}
+	return true;
+}
+
 /* The /proc/interrupts line of the interrupt named @name into @line. */
 static bool irq_line(const char *name, char *line, size_t size)
 {
@@ -266,40 +283,25 @@ static int irq_by_name(const char *name)
 /* How often CPU @cpu took the interrupt named @name (/proc/interrupts). */
 static u64 irq_count_on(const char *name, int cpu)
 {
-	char line[4096], *p, *end;
-	u64 count = 0;
-	int i;
+	char line[4096];
+	u64 count;
 
-	if (!irq_line(name, line, sizeof(line)))
+	if (!irq_line(name, line, sizeof(line)) || !irq_cpu_column(line, cpu, &count))
 		return 0;
-	p = strchr(line, ':');
-	VFIO_ASSERT_NOT_NULL(p);
-	for (i = 0, p++; i <= cpu; i++, p = end)
-		count = strtoull(p, &end, 10);
 	return count;
 }
 
 /* Every interrupt CPU @cpu took so far (device, timer, IPIs: all lines). */
 static u64 irq_total_on(int cpu)
 {
-	char line[4096], *p, *end;
+	char line[4096];
 	u64 total = 0, count;
 	FILE *f = fopen("/proc/interrupts", "r");
-	int i;
 
 	VFIO_ASSERT_NOT_NULL(f);
-	while (fgets(line, sizeof(line), f)) {
-		p = strchr(line, ':');
-		if (!p)
-			continue;
-		for (i = 0, p++, count = 0; i <= cpu; i++, p = end) {
-			count = strtoull(p, &end, 10);
-			if (end == p)
-				break;
-		}
-		if (i > cpu)
+	while (fgets(line, sizeof(line), f))
+		if (irq_cpu_column(line, cpu, &count))
 			total += count;
-	}
 	fclose(f);
 	return total;
 }
@@ -315,23 +317,14 @@ struct irq_snap {
 /* CPU @cpu's count of each /proc/interrupts line (first 512 lines) */
 static void irq_snap_cpu(struct irq_snap *snap, int cpu)
 {
-	char line[4096], *p, *end, *name;
+	char line[4096], *name;
 	FILE *f = fopen("/proc/interrupts", "r");
 	u64 count;
-	int i;
 
 	VFIO_ASSERT_NOT_NULL(f);
 	snap->n = 0;
 	while (snap->n < 512 && fgets(line, sizeof(line), f)) {
-		p = strchr(line, ':');
-		if (!p)
-			continue;
-		for (i = 0, p++, count = 0; i <= cpu; i++, p = end) {
-			count = strtoull(p, &end, 10);
-			if (end == p)
-				break;
-		}
-		if (i <= cpu)
+		if (!irq_cpu_column(line, cpu, &count))
 			continue;
 		/* "NN:" or "LOC:", then the chip and name for a device line */
 		name = strrchr(line, ' ');
