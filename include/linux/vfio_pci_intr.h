@@ -65,7 +65,8 @@ enum vfio_pci_irq_index {
  * @mask: virqfd masking the vector when signalled (never set, reserved
  *	  for VFIO_IRQ_SET_ACTION_MASK with DATA_EVENTFD); @ctx->lock
  * @name: name of the host interrupt; constant once published
- * @masked: the vector is masked; @ctx->irqlock
+ * @masked: the vector is masked; written under @ctx->irqlock, read with
+ *	    READ_ONCE() by vfio_pci_intr_vector_fire() on an edge index
  * @pending: the vector fired while masked; @ctx->irqlock
  * @producer: irqbypass producer for @trigger; @ctx->lock
  * @rcu: deferred free, lets vfio_pci_intr_signal() run under RCU

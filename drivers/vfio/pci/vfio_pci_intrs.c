@@ -23,7 +23,12 @@
  * - ctx->irqlock (a spinlock, irq-safe) nests inside ctx->lock and protects
  *   the masked/pending state of vectors against host interrupt handlers and
  *   the unmask eventfd, which runs from the eventfd wakeup with the eventfd
- *   wait-queue lock held.  Backend mask/unmask run under it.
+ *   wait-queue lock held.  Backend mask/unmask run under it.  The one
+ *   lockless reader is vfio_pci_intr_vector_fire() on an edge (not
+ *   automasked) index: it reads masked with READ_ONCE() and signals an
+ *   unmasked vector without the lock, which orders it as an interrupt that
+ *   arrived just before a concurrent mask; a masked vector takes the lock,
+ *   so pending is still set and consumed under it.
  * - A vector's trigger is read locklessly by interrupt handlers; it is
  *   replaced under ctx->lock and the old eventfd is put only after
  *   synchronize_irq() (host interrupt) or synchronize_rcu() (emulated vector,
@@ -161,7 +166,7 @@ static bool vfio_pci_intr_mask_irqlocked(struct vfio_pci_intr_ctx *ctx,
 			ops->mask(ctx, vec);
 		if (!vec)
 			return false;
-		vec->masked = true;
+		WRITE_ONCE(vec->masked, true);
 		return true;
 	}
 	return false;
@@ -192,7 +197,7 @@ static int vfio_pci_intr_unmask_irqlocked(struct vfio_pci_intr_ctx *ctx,
 		ret = 1;
 	}
 	/* A level-triggered index stays masked while it is signalled. */
-	vec->masked = ret > 0 && ops->automask;
+	WRITE_ONCE(vec->masked, ret > 0 && ops->automask);
 	return ret;
 }
 
@@ -1153,7 +1158,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_intr_signal);
  * Signals @vec unless it is masked; a masked vector is marked pending and
  * signalled once at unmask.  An automasked index is masked.  The host
  * interrupt handlers of backends with &vfio_pci_intr_ops.maskable call
- * this instead of vfio_pci_intr_vector_signal().
+ * this instead of vfio_pci_intr_vector_signal().  An unmasked vector of an
+ * edge index is signalled without ctx->irqlock (Locking rules).
  *
  * Context: any; the caller keeps @vec alive (a registered host interrupt
  * handler, an RCU read-side section, or ctx->lock).
@@ -1162,10 +1168,19 @@ void vfio_pci_intr_vector_fire(struct vfio_pci_intr_vector *vec)
 {
 	struct vfio_pci_intr_ctx *ctx = vec->ctx;
 	const struct vfio_pci_intr_ops *ops;
+	struct eventfd_ctx *trigger;
 
 	ops = vfio_pci_intr_index_ops(ctx, vfio_pci_intr_active(ctx));
 	if (unlikely(!ops))
 		return;
+
+	/* Edge and unmasked: the INTx gate does not apply, nothing to latch */
+	if (likely(!ops->automask && !READ_ONCE(vec->masked))) {
+		trigger = READ_ONCE(vec->trigger);
+		if (likely(trigger))
+			vfio_pci_intr_eventfd_signal(trigger);
+		return;
+	}
 
 	scoped_guard(spinlock_irqsave, &ctx->irqlock) {
 		if (vec->masked) {
