@@ -68,6 +68,8 @@ enum vfio_pci_irq_index {
  * @masked: the vector is masked; written under @ctx->irqlock, read with
  *	    READ_ONCE() by vfio_pci_intr_vector_fire() on an edge index
  * @pending: the vector fired while masked; @ctx->irqlock
+ * @edge: the index is not automasked (&vfio_pci_intr_ops.automask); set
+ *	  before the vector is published, then constant
  * @producer: irqbypass producer for @trigger; @ctx->lock
  * @rcu: deferred free, lets vfio_pci_intr_signal() run under RCU
  *
@@ -84,6 +86,7 @@ struct vfio_pci_intr_vector {
 	char				*name;
 	bool				masked;
 	bool				pending;
+	bool				edge;
 	struct irq_bypass_producer	producer;
 	struct rcu_head			rcu;
 };

@@ -280,6 +280,7 @@ vfio_pci_intr_vector_prepare(struct vfio_pci_intr_ctx *ctx,
 	vec->vector = vector;
 	vec->irq = irq;
 	vec->masked = ops->automask && ctx->intx_disabled;
+	vec->edge = !ops->automask;
 	return_ptr(vec);
 }
 
@@ -1170,17 +1171,17 @@ void vfio_pci_intr_vector_fire(struct vfio_pci_intr_vector *vec)
 	const struct vfio_pci_intr_ops *ops;
 	struct eventfd_ctx *trigger;
 
-	ops = vfio_pci_intr_index_ops(ctx, vfio_pci_intr_active(ctx));
-	if (unlikely(!ops))
-		return;
-
 	/* Edge and unmasked: the INTx gate does not apply, nothing to latch */
-	if (likely(!ops->automask && !READ_ONCE(vec->masked))) {
+	if (likely(vec->edge && !READ_ONCE(vec->masked))) {
 		trigger = READ_ONCE(vec->trigger);
 		if (likely(trigger))
 			vfio_pci_intr_eventfd_signal(trigger);
 		return;
 	}
+
+	ops = vfio_pci_intr_index_ops(ctx, vfio_pci_intr_active(ctx));
+	if (unlikely(!ops))
+		return;
 
 	scoped_guard(spinlock_irqsave, &ctx->irqlock) {
 		if (vec->masked) {
