@@ -1152,32 +1152,11 @@ int vfio_pci_intr_signal(struct vfio_pci_intr_ctx *ctx, unsigned int vector)
 }
 EXPORT_SYMBOL_GPL(vfio_pci_intr_signal);
 
-/**
- * vfio_pci_intr_vector_fire() - deliver an interrupt of a maskable vector
- * @vec: an enabled vector
- *
- * Signals @vec unless it is masked; a masked vector is marked pending and
- * signalled once at unmask.  An automasked index is masked.  The host
- * interrupt handlers of backends with &vfio_pci_intr_ops.maskable call
- * this instead of vfio_pci_intr_vector_signal().  An unmasked vector of an
- * edge index is signalled without ctx->irqlock (Locking rules).
- *
- * Context: any; the caller keeps @vec alive (a registered host interrupt
- * handler, an RCU read-side section, or ctx->lock).
- */
-void vfio_pci_intr_vector_fire(struct vfio_pci_intr_vector *vec)
+/* vfio_pci_intr_vector_fire() of a masked vector or an automasked index */
+static noinline void vfio_pci_intr_vector_fire_locked(struct vfio_pci_intr_vector *vec)
 {
 	struct vfio_pci_intr_ctx *ctx = vec->ctx;
 	const struct vfio_pci_intr_ops *ops;
-	struct eventfd_ctx *trigger;
-
-	/* Edge and unmasked: the INTx gate does not apply, nothing to latch */
-	if (likely(vec->edge && !READ_ONCE(vec->masked))) {
-		trigger = READ_ONCE(vec->trigger);
-		if (likely(trigger))
-			vfio_pci_intr_eventfd_signal(trigger);
-		return;
-	}
 
 	ops = vfio_pci_intr_index_ops(ctx, vfio_pci_intr_active(ctx));
 	if (unlikely(!ops))
@@ -1193,6 +1172,33 @@ void vfio_pci_intr_vector_fire(struct vfio_pci_intr_vector *vec)
 	}
 
 	vfio_pci_intr_vector_signal(vec);
+}
+
+/**
+ * vfio_pci_intr_vector_fire() - deliver an interrupt of a maskable vector
+ * @vec: an enabled vector
+ *
+ * Signals @vec unless it is masked; a masked vector is marked pending and
+ * signalled once at unmask.  An automasked index is masked.  The host
+ * interrupt handlers of backends with &vfio_pci_intr_ops.maskable call
+ * this instead of vfio_pci_intr_vector_signal().  An unmasked vector of an
+ * edge index is signalled without ctx->irqlock (Locking rules).
+ *
+ * Context: any; the caller keeps @vec alive (a registered host interrupt
+ * handler, an RCU read-side section, or ctx->lock).
+ */
+void vfio_pci_intr_vector_fire(struct vfio_pci_intr_vector *vec)
+{
+	struct eventfd_ctx *trigger;
+
+	/* Edge and unmasked: the INTx gate does not apply, nothing to latch */
+	if (likely(vec->edge && !READ_ONCE(vec->masked))) {
+		trigger = READ_ONCE(vec->trigger);
+		if (likely(trigger))
+			vfio_pci_intr_eventfd_signal(trigger);
+		return;
+	}
+	vfio_pci_intr_vector_fire_locked(vec);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_intr_vector_fire);
 
