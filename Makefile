@@ -5,6 +5,7 @@
 #   make demo      build, boot, and show the interrupt demonstration
 #   make check     build, boot, run KUnit + kselftests, fail on any failure or splat
 #   make bench     our kernel against upstream 7.3, in guest instructions (docs/benchmarks.md)
+#   make profile   the bench's SET_IRQS and interrupt paths by function (a QEMU plugin)
 #
 # Useful variables:
 #   KDIR=/path/to/linux-7.3   use this pristine tree instead of Debian's linux-source-7.3
@@ -26,7 +27,7 @@ override TESTS := $(value TESTS)
 CONFIGS     ?= $(sort $(wildcard configs/*.config))
 export TOP BUILD CACHE KDIR JOBS VM_TIMEOUT FAULT TESTS CONFIGS
 
-.PHONY: all deps source tree kernel selftests initramfs check demo bench series lint clean distclean
+.PHONY: all deps source tree kernel selftests initramfs check demo bench profile series lint clean distclean
 
 all: kernel selftests
 
@@ -60,6 +61,10 @@ demo: initramfs
 # Builds its own two kernels (bench configuration) in build/bench.
 bench: tree
 	@scripts/bench.sh
+
+# Uses bench's kernel (built if missing); QEMU's plugin header is downloaded.
+profile: tree
+	@scripts/profile.sh
 
 series: source
 	@scripts/series.sh

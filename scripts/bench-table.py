@@ -89,10 +89,10 @@ def main():
     both("irq.msix.irqcpu", "igb MSI-X interrupt, as above: busy of the CPU taking it")
     msix = val(ims, "irq.msix.idlecpu")
     v = val(ims, "irq.msix.idlecpu")
-    add("igb MSI-X interrupt, each after an IMS message to another CPU (~200 ms idle): busy of the CPU taking it",
+    add("igb MSI-X interrupt, each after an IMS message to another CPU (~100 ms idle): busy of the CPU taking it",
         "insns", fmt(v, "ns") if v is not None else "n/a (" + note(ims, "irq.msix.idlecpu") + ")",
         "-", "-", "")
-    for key, label in (("irq.ims.irqcpu", "IMS vector, doorbell -> DMA (~200 ms) -> read(): busy of the CPU taking it"),
+    for key, label in (("irq.ims.irqcpu", "IMS vector, doorbell -> DMA (~100 ms) -> read(): busy of the CPU taking it"),
                        ("irq.ims.doorbell", "IMS doorbell write alone, without a message (wall)")):
         v = val(ims, key)
         goal = ""

@@ -5,7 +5,8 @@
 #                 any failure, kernel splat or timeout
 #   vm.sh demo    one boot in demo mode, its table printed
 #   vm.sh bench   one boot running the benchmark (scripts/bench.sh sets
-#                 VM_KERNEL, VM_INITRD, VM_DIR, VM_SMP and VM_APPEND)
+#                 VM_KERNEL, VM_INITRD, VM_DIR, VM_SMP and VM_APPEND;
+#                 scripts/profile.sh adds QEMU options in VM_QEMU_EXTRA)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -80,7 +81,7 @@ fi
 if [ "$mode" = bench ]; then
 	dir=${VM_DIR:-$BUILD/bench/vm}
 	rc=0
-	boot "$dir" "" "$(common_args)" > /dev/null || rc=$?
+	boot "$dir" "${VM_QEMU_EXTRA:-}" "$(common_args)" > /dev/null || rc=$?
 	tr -d '\r' < "$dir/results.tap" > "$dir/results.txt"
 	grep -q '^# vfio-intr: guest done' "$dir/results.txt" ||
 		die "the bench VM did not finish (QEMU status $rc); see $dir/guest.log"

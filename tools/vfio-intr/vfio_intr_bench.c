@@ -393,6 +393,31 @@ static long meminfo_kb(const char *field)
 	return kb;
 }
 
+/* ---- make profile ---------------------------------------------------- */
+
+/*
+ * Markers for the QEMU plugin of scripts/profile.sh (make profile), which
+ * counts the guest instructions of the measured operations by function:
+ * "xchg %bx,%bx" toggles counting, "xchg %cx,%cx" ends a phase.  Both are
+ * no-ops for the CPU; without the plugin they cost one instruction each,
+ * outside the timed code.
+ */
+static bool profiling;
+
+static inline void prof_toggle(void)
+{
+	asm volatile(".byte 0x66, 0x87, 0xdb" ::: "memory");
+}
+
+static void prof_phase(const char *row, int count)
+{
+	static int phase;
+
+	asm volatile(".byte 0x66, 0x87, 0xc9" ::: "memory");
+	if (profiling)
+		printf("# profile phase %d: %s, %d\n", phase++, row, count);
+}
+
 /* ---- SET_IRQS -------------------------------------------------------- */
 
 static int set_irqs(int device_fd, u32 start, u32 count, const int *fds)
@@ -449,9 +474,11 @@ static bool bench_set_irqs(const char *dev, int device_fd, const int *efd, int n
 			return false;
 		}
 		if (add) {
+			prof_toggle();
 			t = now_ns();
 			ret = set_irqs(device_fd, n, 1, &efd[n]);
 			adds[r] = now_ns() - t;
+			prof_toggle();
 			addone += adds[r];
 			if (ret) {
 				snprintf(key, sizeof(key), "add.%s.%d", dev, n);
@@ -470,6 +497,7 @@ static bool bench_set_irqs(const char *dev, int device_fd, const int *efd, int n
 		 */
 		qsort(adds, reps, sizeof(*adds), cmp_u64);
 		snprintf(key, sizeof(key), "add.%s.%d", dev, n);
+		prof_phase(key, reps);
 		row(key, (double)adds[reps / 2], "ns", "median of %d reps, mean %.1f", reps,
 		    (double)addone / reps);
 	}
@@ -787,13 +815,28 @@ static u32 vdev_read(struct vdev *vd, u32 reg)
 
 #define WQ_CPUMASK	"/sys/devices/virtual/workqueue/cpumask"
 
-/* Unbound work items run on CPUs 2 and up; false if that cannot be done. */
-static bool work_off_cpus_0_1(char *saved, size_t size)
+/*
+ * The IMS rows' CPUs.  edu's DMA engine sends an IMS message 100 ms of
+ * virtual time after it is programmed, and the first CPU to take an
+ * interrupt after such an idle period pays for it whatever the interrupt
+ * (jiffies and timekeeping catch-up, expired deferred timers).  edu's own
+ * MSI (DMA done) is raised right after each message, so it goes to the
+ * pacing CPU, with the IMS vector that paces the MSI-X loop; the measured
+ * vector, IMS or igb, goes to a CPU that was idle as long but is not the
+ * first one awake.  The driver's work runs on the CPUs after these.
+ */
+#define IMS_CPU_PACE		1
+#define IMS_CPU_MEASURED	2
+#define IMS_CPUS_RESERVED	3
+
+/* Unbound work items run on CPUs >= IMS_CPUS_RESERVED; false if that cannot be done. */
+static bool work_off_ims_cpus(char *saved, size_t size)
 {
-	char mask[32];
+	u64 mask = (ncpus == 64 ? ~0ull : (1ull << ncpus) - 1) & ~((1ull << IMS_CPUS_RESERVED) - 1);
+	char str[32];
 	FILE *f;
 
-	if (ncpus < 3 || ncpus > 64)
+	if (ncpus <= IMS_CPUS_RESERVED || ncpus > 64)
 		return false;
 	f = fopen(WQ_CPUMASK, "r");
 	if (!f)
@@ -803,37 +846,94 @@ static bool work_off_cpus_0_1(char *saved, size_t size)
 	fclose(f);
 	/* cpumask_parse(): 32-bit hex groups, comma separated */
 	if (ncpus > 32)
-		snprintf(mask, sizeof(mask), "%x,fffffffc", (u32)((1ull << (ncpus - 32)) - 1));
+		snprintf(str, sizeof(str), "%x,%08x", (u32)(mask >> 32), (u32)mask);
 	else
-		snprintf(mask, sizeof(mask), "%x", (u32)((1ull << ncpus) - 1) & ~3u);
-	return saved[0] && !vfio_sysfs_write(WQ_CPUMASK, mask);
+		snprintf(str, sizeof(str), "%x", (u32)mask);
+	return saved[0] && !vfio_sysfs_write(WQ_CPUMASK, str);
+}
+
+/*
+ * @n interrupts of one vector to IMS_CPU_MEASURED, each sent and received
+ * by @fire_and_wait: the busy time of that CPU per interrupt, with the
+ * other interrupts it took printed.
+ */
+struct ims_cpu_loop {
+	const char *row;
+	const char *irq;
+	const char *note;
+	void (*fire_and_wait)(void *arg, int i);
+	void *arg;
+};
+
+static void ims_cpu_loop(const struct ims_cpu_loop *l, int n)
+{
+	const int cpu = IMS_CPU_MEASURED;
+	static struct irq_snap others;
+	u64 w1, w2, idle1, idle2, on, all;
+	int i;
+
+	on = irq_count_on(l->irq, cpu);
+	all = irq_total_on(cpu);
+	irq_snap_cpu(&others, cpu);
+	idle_edge(cpu, &w1, &idle1);
+	prof_toggle();
+	for (i = 0; i < n; i++)
+		l->fire_and_wait(l->arg, i);
+	prof_phase(l->row, n);
+	idle_edge(cpu, &w2, &idle2);
+	on = irq_count_on(l->irq, cpu) - on;
+	all = irq_total_on(cpu) - all;
+	irq_snap_print_others(&others, cpu, l->irq);
+	row(l->row, ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
+	    "busy of CPU %d, which took %lu of the %d irqs (%lu interrupts in all)%s",
+	    cpu, on, n, all, l->note);
+}
+
+struct ims_irq_arg {
+	struct vdev *vd;
+	struct vfio_pci_device *igb;
+	int igb_efd;
+};
+
+static void ims_fire_vector1(void *arg, int i)
+{
+	struct ims_irq_arg *a = arg;
+
+	vdev_write(a->vd, SIOV_EDU_DOORBELL, 1);
+	VFIO_ASSERT_EQ(eventfd_wait(a->vd->efd[1], 10 * WAIT_MS), 1, "IMS vector 1, irq %d\n", i);
+}
+
+static void ims_pace_then_fire_igb(void *arg, int i)
+{
+	struct ims_irq_arg *a = arg;
+
+	vdev_write(a->vd, SIOV_EDU_DOORBELL, 2);
+	VFIO_ASSERT_EQ(eventfd_wait(a->vd->efd[2], 10 * WAIT_MS), 1, "IMS vector 2, irq %d\n", i);
+	VFIO_ASSERT_EQ(igb_fire_and_read(a->igb, 0, a->igb_efd), 1, "igb vector 0, irq %d\n", i);
 }
 
 /*
  * Per-interrupt cost of IMS vector 1 of a virtual device, fired by its
- * doorbell, against igb MSI-X vector 0 in the same boot.  edu's DMA engine
- * sends an IMS message ~200 ms of virtual time after the doorbell (two
- * transfers), so wall time cannot count it: the row is the busy time of
- * CPU 1, which takes the interrupt while the reader blocks on CPU 0.
+ * doorbell, against igb MSI-X vector 0 in the same boot and the same
+ * rhythm: wall time cannot count an IMS message (the clock jumps over
+ * edu's 100 ms), so each row is the busy time of IMS_CPU_MEASURED, which
+ * takes the interrupt while the reader blocks on CPU 0.  In the MSI-X loop
+ * each igb fire follows an IMS message of vector 2 to IMS_CPU_PACE, so the
+ * measured CPU has been idle as long as before an IMS interrupt.
  *
  * Sending a message is the driver's work here (a work item programming
- * edu's DMA engine twice, edu's own MSI per transfer), where an IMS device
- * needs none: that work and edu's MSI are kept on CPUs 2 and up.  What CPU
- * 1 pays also depends on how long it was idle (its tick stopped, jiffies to
- * catch up), so the MSI-X side is paced the same way: each round first
- * sends an IMS message of vector 2, which lands on CPU 2, then fires igb
- * to CPU 1 (irq.msix.idlecpu).  The doorbell's own cost (a region write
- * through the vfio fd, emulated by the driver) is measured on a vector
- * without an eventfd (nothing is sent, DROPPED counts it).
+ * edu's DMA engine, edu's own MSI per transfer), where an IMS device needs
+ * none: it stays off the measured CPU.  The doorbell's own cost (a region
+ * write through the vfio fd, emulated by the driver) is measured on a
+ * vector without an eventfd (nothing is sent, DROPPED counts it).
  */
 static void bench_ims_irq(struct vdev *vd, struct vfio_pci_device *igb, const int *igb_efd, int n)
 {
 	char name[96], msix_name[64], name2[96], wq_saved[64];
-	u64 got = 0, w1, w2, idle1, idle2, on1, all1;
-	static struct irq_snap others;
+	struct ims_irq_arg arg = { .vd = vd, .igb = igb, .igb_efd = igb_efd[0] };
 	struct snap a, b;
-	bool wq_moved;
 	u32 dropped;
+	u64 got = 0;
 	int i;
 
 	/* igb quiet until its own loop */
@@ -842,13 +942,9 @@ static void bench_ims_irq(struct vdev *vd, struct vfio_pci_device *igb, const in
 	snprintf(name, sizeof(name), "vfio-ims-msix[1](vfio_siov_edu.vdev.%d)", vd->id);
 	snprintf(name2, sizeof(name2), "vfio-ims-msix[2](vfio_siov_edu.vdev.%d)", vd->id);
 	snprintf(msix_name, sizeof(msix_name), "vfio-msix[0](%s)", igb->bdf);
-	if (!irq_to_cpu(name, 1) || !irq_to_cpu(name2, 2))
-		printf("# could not set the affinity of the measured interrupts\n");
-	if (!irq_to_cpu(SIOV_EDU_DRIVER, 2))
-		printf("# could not set the affinity of edu's own MSI\n");
-	wq_moved = work_off_cpus_0_1(wq_saved, sizeof(wq_saved));
-	if (!wq_moved) {
-		row_na("irq.ims.irqcpu", "the driver's work could not be kept off CPU 1");
+	if (!irq_to_cpu(name, IMS_CPU_MEASURED) || !irq_to_cpu(name2, IMS_CPU_PACE) ||
+	    !irq_to_cpu(SIOV_EDU_DRIVER, IMS_CPU_PACE) || !work_off_ims_cpus(wq_saved, sizeof(wq_saved))) {
+		row_na("irq.ims.irqcpu", "could not place the interrupts and the driver's work");
 		goto out;
 	}
 
@@ -857,46 +953,16 @@ static void bench_ims_irq(struct vdev *vd, struct vfio_pci_device *igb, const in
 		got += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
 	}
 	VFIO_ASSERT_EQ(got, 10, "IMS vector 1 does not fire\n");
-
-	got = 0;
-	on1 = irq_count_on(name, 1);
-	all1 = irq_total_on(1);
-	irq_snap_cpu(&others, 1);
-	idle_edge(1, &w1, &idle1);
-	for (i = 0; i < n; i++) {
-		vdev_write(vd, SIOV_EDU_DOORBELL, 1);
-		got += eventfd_wait(vd->efd[1], 10 * WAIT_MS);
-	}
-	idle_edge(1, &w2, &idle2);
-	on1 = irq_count_on(name, 1) - on1;
-	all1 = irq_total_on(1) - all1;
-	irq_snap_print_others(&others, 1, name);
-	VFIO_ASSERT_EQ(got, (u64)n, "IMS vector 1: %d fired, %lu received\n", n, got);
-	row("irq.ims.irqcpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
-	    "busy of CPU 1, which took %lu of the %d irqs (%lu interrupts in all)", on1, n, all1);
+	ims_cpu_loop(&(struct ims_cpu_loop){ .row = "irq.ims.irqcpu", .irq = name, .note = "",
+					     .fire_and_wait = ims_fire_vector1, .arg = &arg }, n);
 
 	igb_setup(igb);
 	VFIO_ASSERT_EQ(set_irqs(igb->fd, 0, 1, igb_efd), 0);
-	if (!irq_to_cpu(msix_name, 1))
+	if (!irq_to_cpu(msix_name, IMS_CPU_MEASURED))
 		printf("# could not set the affinity of %s\n", msix_name);
-	got = 0;
-	on1 = irq_count_on(msix_name, 1);
-	all1 = irq_total_on(1);
-	irq_snap_cpu(&others, 1);
-	idle_edge(1, &w1, &idle1);
-	for (i = 0; i < n; i++) {
-		vdev_write(vd, SIOV_EDU_DOORBELL, 2);
-		VFIO_ASSERT_EQ(eventfd_wait(vd->efd[2], 10 * WAIT_MS), 1);
-		got += igb_fire_and_read(igb, 0, igb_efd[0]);
-	}
-	idle_edge(1, &w2, &idle2);
-	on1 = irq_count_on(msix_name, 1) - on1;
-	all1 = irq_total_on(1) - all1;
-	irq_snap_print_others(&others, 1, msix_name);
-	VFIO_ASSERT_EQ(got, (u64)n, "igb vector 0: %d fired, %lu received\n", n, got);
-	row("irq.msix.idlecpu", ((double)(w2 - w1) - (double)(idle2 - idle1)) / n, "ns",
-	    "busy of CPU 1, which took %lu of the %d irqs (%lu interrupts in all), each after an IMS message to CPU 2",
-	    on1, n, all1);
+	ims_cpu_loop(&(struct ims_cpu_loop){ .row = "irq.msix.idlecpu", .irq = msix_name,
+					     .note = ", each after an IMS message to another CPU",
+					     .fire_and_wait = ims_pace_then_fire_igb, .arg = &arg }, n);
 	vfio_sysfs_write(WQ_CPUMASK, wq_saved);
 
 	dropped = vdev_read(vd, SIOV_EDU_DROPPED);
@@ -1003,9 +1069,15 @@ static void bench_ims_scale(struct iommu *iommu, int first_id, int max_vdevs, in
 	free(vds);
 }
 
-static int run_ims(const char *igb_bdf)
+/*
+ * The IMS boot's rows.  With @profile (make profile), a short version of
+ * the interrupt and add-one rows for the QEMU plugin: 200 interrupts, and
+ * add-one at N = 1, 1024 and 1 again (20 reps), each a profile phase.
+ */
+static int run_ims(const char *igb_bdf, bool profile)
 {
 	static const int enable_n[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };
+	static const int profile_n[] = { 1, 1024, 1 };
 	struct rlimit nofile = { 1 << 16, 1 << 16 };
 	struct vfio_pci_device *igb;
 	struct iommu *iommu;
@@ -1014,8 +1086,9 @@ static int run_ims(const char *igb_bdf)
 
 	if (!siov_bind()) {
 		row_na("irq.ims.irqcpu", "needs SIOV (no " SIOV_EDU_DRIVER " with siov/create)");
-		return 0;
+		return profile;
 	}
+	profiling = profile;
 	VFIO_ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &nofile), 0);
 	pin_to_cpu(0);
 	iommu = iommu_init("iommufd");
@@ -1025,21 +1098,28 @@ static int run_ims(const char *igb_bdf)
 	for (i = 0; i <= IGB_MSIX_VECTORS; i++)
 		efd[i] = eventfd_nonblock();
 	igb_setup(igb);
-	bench_igb_irq(igb, efd, true);
+	if (!profile)
+		bench_igb_irq(igb, efd, true);
 
 	VFIO_ASSERT_EQ(vdev_create(0, 2048), 0);
 	vdev_open(&vd, 0, 2048, iommu);
-	bench_ims_irq(&vd, igb, efd, ims_iterations);
+	bench_ims_irq(&vd, igb, efd, profile ? 200 : ims_iterations);
 	writel(~0u, igb->bars[0].vaddr + IGB_REG_EIMC);
 	vfio_pci_device_cleanup(igb);
-	for (i = 0; i < (int)ARRAY_SIZE(enable_n); i++)
-		if (!bench_set_irqs("vdev", vd.fd, vd.efd, enable_n[i], true, 50))
-			break;
-	bench_ims_resize(&vd, 64);
+	if (profile) {
+		for (i = 0; i < (int)ARRAY_SIZE(profile_n); i++)
+			VFIO_ASSERT_TRUE(bench_set_irqs("vdev", vd.fd, vd.efd, profile_n[i], true, 20));
+	} else {
+		for (i = 0; i < (int)ARRAY_SIZE(enable_n); i++)
+			if (!bench_set_irqs("vdev", vd.fd, vd.efd, enable_n[i], true, 50))
+				break;
+		bench_ims_resize(&vd, 64);
+	}
 	vdev_close(&vd);
 	vdev_remove(0);
 
-	bench_ims_scale(iommu, 100, 128, 64);
+	if (!profile)
+		bench_ims_scale(iommu, 100, 128, 64);
 	iommu_cleanup(iommu);
 	return 0;
 }
@@ -1060,10 +1140,10 @@ int main(int argc, char *argv[])
 
 	if (argc == 3 && !strcmp(argv[1], "igb"))
 		return run_igb(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "ims")) {
+	if (argc == 4 && (!strcmp(argv[1], "ims") || !strcmp(argv[1], "ims-profile"))) {
 		edu_bdf = argv[2];
-		return run_ims(argv[3]);
+		return run_ims(argv[3], !strcmp(argv[1], "ims-profile"));
 	}
-	fprintf(stderr, "usage: %s igb IGB_BDF | ims EDU_BDF IGB_BDF\n", argv[0]);
+	fprintf(stderr, "usage: %s igb IGB_BDF | ims|ims-profile EDU_BDF IGB_BDF\n", argv[0]);
 	return 2;
 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make profile: where the guest instructions of the benchmark's SET_IRQS and
+# interrupt rows go, by function, counted exactly by a QEMU TCG plugin
+# (tools/vfio-intr/insn-profile) in one boot of our bench kernel.  Writes
+# build/bench/profile.md (docs/benchmarks.md, "Instruction profile").
+#
+# The plugin is built against qemu-plugin.h of the installed QEMU, taken
+# from Debian's source tarball of that version (download + extract one
+# file, cached in $CACHE), with glib's few declarations from a shim.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out="$BUILD/bench"
+mkdir -p "$out"
+cd "$TOP"
+
+plugin_header() {
+	local ver up dir url
+	ver=$(dpkg-query -W -f='${source:Version}' qemu-system-x86 2>/dev/null) ||
+		die "profile: qemu-system-x86 is not installed (make deps)"
+	up=${ver#*:}
+	up=${up%-*}
+	dir="$CACHE/qemu-plugin-$up"
+	if [ ! -s "$dir/qemu-plugin.h" ]; then
+		url="http://deb.debian.org/debian/pool/main/q/qemu/qemu_${up}.orig.tar.xz"
+		msg "profile: qemu-plugin.h of QEMU $up from $url"
+		mkdir -p "$dir.tmp"
+		curl -fsSL "$url" | tar -xJ -C "$dir.tmp" --wildcards --strip-components=3 \
+			'*/include/qemu/qemu-plugin.h' ||
+			die "profile: could not get qemu-plugin.h from $url"
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+	fi
+	grep -q 'QEMU_PLUGIN_VERSION' "$dir/qemu-plugin.h" || die "profile: $dir/qemu-plugin.h is not the plugin API"
+	echo "$dir"
+}
+
+stage_begin profile
+hdr=$(plugin_header)
+so="$out/insn_profile.so"
+gcc -O2 -Wall -Werror -shared -fPIC -I tools/vfio-intr/insn-profile/shim -I "$hdr" \
+	-o "$so" tools/vfio-intr/insn-profile/insn_profile.c || die "profile: building the plugin failed"
+
+[ -f "$out/kobj-ours/arch/x86/boot/bzImage" ] || scripts/bench.sh kernels
+KOBJ="$out/kobj-ours" scripts/selftests.sh
+KOBJ="$out/kobj-ours" INITRAMFS="$out/initramfs.cpio" scripts/initramfs.sh
+
+map="$out/kobj-ours/System.map"
+lo=$(awk '$3 == "irq_entries_start" { print $1 }' "$map")
+hi=$(awk '$3 == "spurious_entries_start" { print $1 }' "$map")
+[ -n "$lo" ] && [ -n "$hi" ] || die "profile: no irq_entries_start/spurious_entries_start in $map"
+msg "profile: our bench kernel with the plugin (-smp 32), log: $out/ours-profile/guest.log"
+VM_KERNEL="$out/kobj-ours/arch/x86/boot/bzImage" VM_INITRD="$out/initramfs.cpio" \
+VM_DIR="$out/ours-profile" VM_SMP=32 \
+VM_QEMU_EXTRA="-plugin $so,out=$out/profile-counts.txt,irq_entries=$lo-$hi" \
+VM_APPEND="vfio_intr.bench=ims-profile ${VM_APPEND:-}" scripts/vm.sh bench
+grep -q '^# vfio_intr_bench exit status 0' "$out/ours-profile/results.txt" ||
+	die "profile: the guest program failed; see $out/ours-profile/results.txt"
+python3 scripts/profile-report.py "$map" "$out/profile-counts.txt" \
+	"$out/ours-profile/results.txt" > "$out/profile.md"
+stage_end
+cat "$out/profile.md"
+msg "profile: $out/profile.md"
