@@ -104,13 +104,13 @@ def main():
 
     # 2. SET_IRQS
     for n in (1, 2, 4, 8, 10):
-        both(f"enable.igb.{n}", f"SET_IRQS enable {n} igb vectors at once", goal="<=1.00x")
+        both(f"enable.igb.{n}", f"SET_IRQS enable {n} igb vectors at once (median)", goal="<=1.00x")
     for n in (1, 2, 4, 8, 9):
         both(f"add.igb.{n}", f"SET_IRQS add 1 igb vector to a live set of {n} (median)", goal="<=1.00x")
     adds = {}
     for n in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024):
         v = val(ims, f"enable.vdev.{n}")
-        add(f"SET_IRQS enable {n} vdev vectors at once", "insns",
+        add(f"SET_IRQS enable {n} vdev vectors at once (median)", "insns",
             fmt(v, "ns") if v is not None else "n/a (" + note(ims, f"enable.vdev.{n}") + ")", "-", "-", "")
     for n in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024):
         v = val(ims, f"add.vdev.{n}")

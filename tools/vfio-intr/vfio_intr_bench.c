@@ -441,13 +441,6 @@ static void msix_disable(int device_fd)
 	VFIO_ASSERT_EQ(set_irqs(device_fd, 0, 0, NULL), 0);
 }
 
-/*
- * SET_IRQS cost: enable @n vectors at once from disabled, then add vector @n
- * to that live set of @n, then disable (untimed); @reps times.  Every add is
- * a first add (a virtual device keeps a vector's IMS entry until MSI-X is
- * disabled).  Wall time: nothing here waits for a device.  Returns false
- * (and prints n/a rows) when the kernel refuses.
- */
 static int cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
@@ -455,23 +448,47 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static double median_u64(u64 *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return (double)v[n / 2];
+}
+
+static double mean_u64(const u64 *v, int n)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	return sum / n;
+}
+
+/*
+ * SET_IRQS cost: enable @n vectors at once from disabled, then add vector @n
+ * to that live set of @n, then disable (untimed); @reps times.  Every add is
+ * a first add (a virtual device keeps a vector's IMS entry until MSI-X is
+ * disabled).  Wall time: nothing here waits for a device.  Returns false
+ * (and prints n/a rows) when the kernel refuses.
+ */
 static bool bench_set_irqs(const char *dev, int device_fd, const int *efd, int n,
 			   bool add, int reps)
 {
-	u64 t, enable = 0, addone = 0, *adds = calloc(reps, sizeof(*adds));
+	u64 t, *enables = calloc(reps, sizeof(u64)), *adds = calloc(reps, sizeof(u64));
+	bool ok = false;
 	char key[64];
 	int r, ret;
 
+	VFIO_ASSERT_NOT_NULL(enables);
 	VFIO_ASSERT_NOT_NULL(adds);
 	for (r = 0; r < reps; r++) {
 		t = now_ns();
 		ret = set_irqs(device_fd, 0, n, efd);
-		enable += now_ns() - t;
+		enables[r] = now_ns() - t;
 		if (ret) {
 			snprintf(key, sizeof(key), "enable.%s.%d", dev, n);
 			row_na(key, strerror(-ret));
-			free(adds);
-			return false;
+			goto out;
 		}
 		if (add) {
 			prof_toggle();
@@ -479,7 +496,6 @@ static bool bench_set_irqs(const char *dev, int device_fd, const int *efd, int n
 			ret = set_irqs(device_fd, n, 1, &efd[n]);
 			adds[r] = now_ns() - t;
 			prof_toggle();
-			addone += adds[r];
 			if (ret) {
 				snprintf(key, sizeof(key), "add.%s.%d", dev, n);
 				row_na(key, strerror(-ret));
@@ -488,21 +504,24 @@ static bool bench_set_irqs(const char *dev, int device_fd, const int *efd, int n
 		}
 		msix_disable(device_fd);
 	}
+	/*
+	 * Medians: now and then an operation pays for an allocator slow path
+	 * (a new slab, a page) that a mean would put on N.
+	 */
 	snprintf(key, sizeof(key), "enable.%s.%d", dev, n);
-	row(key, (double)enable / reps, "ns", "%d reps", reps);
+	row(key, median_u64(enables, reps), "ns", "median of %d reps, mean %.1f", reps,
+	    mean_u64(enables, reps));
 	if (add) {
-		/*
-		 * The median: now and then an add pays for an allocator slow
-		 * path (a new slab, a page) that the mean would put on N.
-		 */
-		qsort(adds, reps, sizeof(*adds), cmp_u64);
 		snprintf(key, sizeof(key), "add.%s.%d", dev, n);
 		prof_phase(key, reps);
-		row(key, (double)adds[reps / 2], "ns", "median of %d reps, mean %.1f", reps,
-		    (double)addone / reps);
+		row(key, median_u64(adds, reps), "ns", "median of %d reps, mean %.1f", reps,
+		    mean_u64(adds, reps));
 	}
+	ok = true;
+out:
+	free(enables);
 	free(adds);
-	return true;
+	return ok;
 }
 
 /* ---- igb ------------------------------------------------------------- */
@@ -1072,7 +1091,7 @@ static void bench_ims_scale(struct iommu *iommu, int first_id, int max_vdevs, in
 /*
  * The IMS boot's rows.  With @profile (make profile), a short version of
  * the interrupt and add-one rows for the QEMU plugin: 200 interrupts, and
- * add-one at N = 1, 1024 and 1 again (20 reps), each a profile phase.
+ * add-one at N = 1, 1024 and 1 again (50 reps), each a profile phase.
  */
 static int run_ims(const char *igb_bdf, bool profile)
 {
@@ -1108,7 +1127,7 @@ static int run_ims(const char *igb_bdf, bool profile)
 	vfio_pci_device_cleanup(igb);
 	if (profile) {
 		for (i = 0; i < (int)ARRAY_SIZE(profile_n); i++)
-			VFIO_ASSERT_TRUE(bench_set_irqs("vdev", vd.fd, vd.efd, profile_n[i], true, 20));
+			VFIO_ASSERT_TRUE(bench_set_irqs("vdev", vd.fd, vd.efd, profile_n[i], true, 50));
 	} else {
 		for (i = 0; i < (int)ARRAY_SIZE(enable_n); i++)
 			if (!bench_set_irqs("vdev", vd.fd, vd.efd, enable_n[i], true, 50))
