@@ -16,7 +16,8 @@
  *		pending and not run the handler; enable_irq() must run it
  *		exactly once; a later fire runs it again
  *   realloc I	a second allocation at I's index must fail with -EBUSY;
- *		free I, allocate at the same index with a new cookie, fire
+ *		free I, allocate at the same index with a new cookie, fire;
+ *		if that allocation fails, every interrupt is freed
  *   cookie	every cookie must be returned by pci_ims_irq_cookie() and
  *		must have been seen by the IMS chip
  *   free	free every interrupt
@@ -331,17 +332,24 @@ static int edu_test_realloc_locked(struct edu_ims_test *test, unsigned int i)
 		return -EIO;
 	}
 
+	/*
+	 * A virtual device may take the index between the free and the
+	 * allocation. Whatever fails, the test's interrupts all go, so that
+	 * no command finds an entry without one.
+	 */
 	edu_test_put_irq(test, ti);
 	test->gen++;
 	ret = edu_test_get_irq(test, ti, index, EDU_TEST_COOKIE(i, test->gen));
-	if (ret) {
-		dev_err(edu_test_dev(test), "test: realloc at IMS %u: %d\n", index, ret);
-		return ret;
-	}
-	if (ti->map.index != index) {
+	if (!ret && ti->map.index != index) {
 		dev_err(edu_test_dev(test), "test: realloc at IMS %u gave %d\n", index,
 			ti->map.index);
-		return -EIO;
+		ret = -EIO;
+	} else if (ret) {
+		dev_err(edu_test_dev(test), "test: realloc at IMS %u: %d\n", index, ret);
+	}
+	if (ret) {
+		edu_test_free_locked(test);
+		return ret;
 	}
 
 	unsigned int *want __free(kfree) = edu_test_counts(test);
@@ -484,12 +492,31 @@ int edu_ims_test_init(struct edu_ims *edu)
 	mutex_init(&test->lock);
 	init_waitqueue_head(&test->wait);
 
-	if (!edu_test_root)
-		edu_test_root = debugfs_create_dir("vfio-siov-edu", NULL);
 	test->dir = debugfs_create_dir(dev_name(dev), edu_test_root);
 	debugfs_create_file("status", 0400, test->dir, test, &edu_status_fops);
 	debugfs_create_file("test", 0200, test->dir, test, &edu_test_fops);
 	edu->test = test;
 
 	return devm_add_action_or_reset(dev, edu_test_remove, test);
+}
+
+/**
+ * edu_ims_test_module_init - Create the debugfs directory of the test hooks
+ *
+ * Context: Process context, from module init, before any device probes.
+ */
+void edu_ims_test_module_init(void)
+{
+	edu_test_root = debugfs_create_dir("vfio-siov-edu", NULL);
+}
+
+/**
+ * edu_ims_test_module_exit - Remove the debugfs directory of the test hooks
+ *
+ * Context: Process context, from module exit, after every device unbound.
+ */
+void edu_ims_test_module_exit(void)
+{
+	debugfs_remove(edu_test_root);
+	edu_test_root = NULL;
 }

@@ -530,9 +530,12 @@ static int __init edu_init(void)
 	if (ret)
 		return ret;
 
+	edu_ims_test_module_init();
 	ret = pci_register_driver(&edu_driver);
-	if (ret)
+	if (ret) {
+		edu_ims_test_module_exit();
 		edu_vdev_driver_unregister();
+	}
 	return ret;
 }
 module_init(edu_init);
@@ -540,6 +543,7 @@ module_init(edu_init);
 static void __exit edu_exit(void)
 {
 	pci_unregister_driver(&edu_driver);
+	edu_ims_test_module_exit();
 	edu_vdev_driver_unregister();
 }
 module_exit(edu_exit);

@@ -107,8 +107,12 @@ void edu_ims_free_irq(struct edu_ims *edu, struct msi_map map, void *dev_id);
 
 #ifdef CONFIG_SAMPLE_VFIO_SIOV_EDU_TEST
 int edu_ims_test_init(struct edu_ims *edu);
+void edu_ims_test_module_init(void);
+void edu_ims_test_module_exit(void);
 #else
 static inline int edu_ims_test_init(struct edu_ims *edu) { return 0; }
+static inline void edu_ims_test_module_init(void) { }
+static inline void edu_ims_test_module_exit(void) { }
 #endif
 
 #endif /* EDU_IMS_H */
