@@ -88,6 +88,8 @@ static int edu_dma_run_locked(struct edu_ims *edu, u64 src, u64 dst, u64 dir)
 {
 	lockdep_assert_held(&edu->dma_lock);
 
+	if (edu->dma_dead)
+		return -EIO;
 	reinit_completion(&edu->dma_done);
 	writeq(src, edu->bar + EDU_REG_DMA_SRC);
 	writeq(dst, edu->bar + EDU_REG_DMA_DST);
@@ -96,7 +98,9 @@ static int edu_dma_run_locked(struct edu_ims *edu, u64 src, u64 dst, u64 dir)
 
 	if (!wait_for_completion_timeout(&edu->dma_done,
 					 msecs_to_jiffies(EDU_DMA_TIMEOUT_MS))) {
-		dev_err(&edu->pdev->dev, "DMA %#llx -> %#llx timed out\n", src, dst);
+		dev_err(&edu->pdev->dev, "DMA %#llx -> %#llx timed out, DMA engine disabled\n",
+			src, dst);
+		edu->dma_dead = true;
 		return -ETIMEDOUT;
 	}
 	return 0;

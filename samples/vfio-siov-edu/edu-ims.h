@@ -54,9 +54,11 @@ struct edu_ims_slot {
  *		robin)
  * @fire_work:	Sends the queued messages, one DMA at a time
  *
- * @dma_lock:	Serialises the DMA engine; protects @stage, @bufval,
- *		@bufvalid and @buf_next
+ * @dma_lock:	Serialises the DMA engine; protects @dma_dead, @stage,
+ *		@bufval, @bufvalid and @buf_next
  * @dma_done:	Completed by edu's own MSI when a DMA finished
+ * @dma_dead:	A DMA timed out: the engine is not used again, since a
+ *		transfer still running could land at any later time
  * @stage:	Coherent word through which a data word is loaded into the
  *		edu buffer
  * @stage_dma:	DMA address of @stage
@@ -84,6 +86,7 @@ struct edu_ims {
 
 	struct mutex		dma_lock;	/* serialises the DMA engine */
 	struct completion	dma_done;
+	bool			dma_dead;
 	__le32			*stage;
 	dma_addr_t		stage_dma;
 	u32			bufval[EDU_BUF_WORDS];
