@@ -42,6 +42,9 @@ boot() {
 			[[ ! $l =~ ^(not\ )?ok\ |^#\ (vfio-intr|kmemleak)|^[^\ #].*\| ]] || echo "$l"
 		done &
 	local tailpid=$!
+	# edu's DMA reaches 64 address bits (dma_mask), which the edu SIOV
+	# driver must be told (vfio_siov_edu.dma_bits): its IMS messages are
+	# DMA writes to MSI addresses.
 	# shellcheck disable=SC2086
 	timeout --foreground -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 		-accel tcg,thread=single $icount -M q35,kernel-irqchip=split -cpu max -smp ${VM_SMP:-2} -m ${VM_MEM:-1536M} \
@@ -53,7 +56,7 @@ boot() {
 		-chardev file,id=con,path="$dir/guest.log" -serial chardev:con \
 		-chardev file,id=res,path="$dir/results.tap" -serial chardev:res \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 intel_iommu=on loglevel=6 printk.time=1 vfio_intr.mode=$mode $aextra ${VM_APPEND:-}" \
+		-append "console=ttyS0 panic=-1 intel_iommu=on vfio_siov_edu.dma_bits=64 loglevel=6 printk.time=1 vfio_intr.mode=$mode $aextra ${VM_APPEND:-}" \
 		< /dev/null > "$dir/qemu.log" 2>&1 || rc=$?
 	kill "$sentinel"
 	wait "$tailpid" 2>/dev/null || true

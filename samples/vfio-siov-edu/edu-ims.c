@@ -68,6 +68,17 @@ static unsigned int ims_slots = 4096;
 module_param(ims_slots, uint, 0444);
 MODULE_PARM_DESC(ims_slots, "Number of IMS entries per edu device (default 4096)");
 
+/*
+ * edu's DMA engine truncates addresses to its dma_mask property, 28 bits
+ * unless QEMU is told otherwise, and nothing in the device tells how wide
+ * it is. An MSI address needs 32 bits.
+ */
+#define EDU_MSI_DMA_BITS	32
+
+static unsigned int dma_bits = 28;
+module_param(dma_bits, uint, 0444);
+MODULE_PARM_DESC(dma_bits, "DMA address bits of the edu devices, as QEMU's edu,dma_mask property sets them (default 28, QEMU's default; IMS needs 32)");
+
 /* The DMA engine */
 
 static irqreturn_t edu_irq(int irq, void *dev_id)
@@ -440,7 +451,7 @@ static int edu_init_hw(struct edu_ims *edu)
 	if (IS_ERR(edu->bar))
 		return PTR_ERR(edu->bar);
 
-	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(dma_bits));
 	if (ret)
 		return ret;
 
@@ -465,7 +476,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	unsigned int i;
 	int ret;
 
-	if (!ims_slots || ims_slots > MSI_MAX_INDEX + 1)
+	if (!ims_slots || ims_slots > MSI_MAX_INDEX + 1 || !dma_bits || dma_bits > 64)
 		return -EINVAL;
 
 	edu = devm_kzalloc(dev, sizeof(*edu), GFP_KERNEL);
@@ -495,9 +506,16 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	pci_set_drvdata(pdev, edu);
 
-	edu->ims_status = pci_create_ims_domain(pdev, &edu_ims_template, edu->nr_slots);
-	if (edu->ims_status)
-		dev_warn(dev, "no IMS: %pe\n", ERR_PTR(edu->ims_status));
+	if (dma_bits < EDU_MSI_DMA_BITS) {
+		edu->ims_status = -EOPNOTSUPP;
+		dev_warn(dev, "no IMS: DMA reaches %u address bits, a message address needs %u (QEMU: edu,dma_mask; then dma_bits=)\n",
+			 dma_bits, EDU_MSI_DMA_BITS);
+	} else {
+		edu->ims_status = pci_create_ims_domain(pdev, &edu_ims_template,
+							edu->nr_slots);
+		if (edu->ims_status)
+			dev_warn(dev, "no IMS: %pe\n", ERR_PTR(edu->ims_status));
+	}
 
 	/* Runs before the IMS domain goes */
 	ret = devm_add_action_or_reset(dev, edu_stop_fire_work, edu);
