@@ -22,9 +22,11 @@
  *    never seen half created. Removal takes it to claim the device and
  *    again to free its id, but never while it waits for the user: a
  *    blocked removal does not hold up the others.
- *  - An id stays in edu_ims::vdevs until its auxiliary device is deleted,
- *    so an id being removed cannot be created again (which would clash
- *    with the old device's name).
+ *  - Ids are global, since they name the auxiliary devices: edu_siov_ids
+ *    (the xarray's own lock) holds every parent's. An id stays in it and
+ *    in edu_ims::vdevs until its auxiliary device is deleted, so an id
+ *    being removed cannot be created again, by this parent or another
+ *    (which would clash with the old device's name).
  *  - Parent unbind: the sysfs group is removed first, which waits for the
  *    create and remove writes in progress, then every remaining virtual
  *    device is removed, then the IMS domain goes (devm order, set up in
@@ -51,11 +53,21 @@
 
 static unsigned int vdevs;
 module_param(vdevs, uint, 0444);
-MODULE_PARM_DESC(vdevs, "Virtual devices created at probe, ids 0 .. vdevs-1 (default 0)");
+MODULE_PARM_DESC(vdevs, "Virtual devices created at probe, with the lowest free ids (default 0)");
 
 static unsigned int vectors = 8;
 module_param(vectors, uint, 0444);
 MODULE_PARM_DESC(vectors, "MSI-X vectors of the virtual devices created at probe (default 8)");
+
+/* The ids of every parent's virtual devices, each entry the parent */
+static DEFINE_XARRAY_ALLOC(edu_siov_ids);
+
+static void edu_siov_put_id(struct edu_ims *edu, u32 id)
+{
+	scoped_guard(mutex, &edu->vdev_lock)
+		xa_erase(&edu->vdevs, id);
+	xa_erase(&edu_siov_ids, id);
+}
 
 static void edu_siov_dev_release(struct device *dev)
 {
@@ -72,8 +84,7 @@ static void edu_siov_destroy(struct edu_ims *edu, struct edu_siov_dev *sdev)
 	 */
 	device_release_driver(&sdev->adev.dev);
 	auxiliary_device_delete(&sdev->adev);
-	scoped_guard(mutex, &edu->vdev_lock)
-		xa_erase(&edu->vdevs, sdev->adev.id);
+	edu_siov_put_id(edu, sdev->adev.id);
 	auxiliary_device_uninit(&sdev->adev);
 }
 
@@ -98,21 +109,46 @@ static void edu_siov_remove_work(struct work_struct *work)
 		complete(&teardown->done);
 }
 
+/* Take @id, or the lowest free id if @id is EDU_SIOV_ANY_ID, for @edu */
+static int edu_siov_get_id(struct edu_ims *edu, u32 *id)
+{
+	int ret;
+
+	if (*id == EDU_SIOV_ANY_ID) {
+		ret = xa_alloc(&edu_siov_ids, id, edu, XA_LIMIT(0, EDU_SIOV_MAX_ID),
+			       GFP_KERNEL);
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	ret = xa_insert(&edu_siov_ids, *id, edu, GFP_KERNEL);
+	return ret == -EBUSY ? -EEXIST : ret;
+}
+
 static int edu_siov_create_locked(struct edu_ims *edu, u32 id, unsigned int nvec)
 {
 	struct edu_siov_dev *sdev;
+	bool bound;
 	int ret;
 
 	lockdep_assert_held(&edu->vdev_lock);
 
 	if (edu->ims_status)
 		return -EOPNOTSUPP;
-	if (id > EDU_SIOV_MAX_ID || !nvec || nvec > EDU_SIOV_MAX_VECTORS)
+	if ((id > EDU_SIOV_MAX_ID && id != EDU_SIOV_ANY_ID) || !nvec ||
+	    nvec > EDU_SIOV_MAX_VECTORS)
 		return -EINVAL;
 
 	struct edu_siov_dev *new __free(kfree) = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
+
+	ret = edu_siov_get_id(edu, &id);
+	if (ret)
+		return ret;
+	ret = xa_insert(&edu->vdevs, id, new, GFP_KERNEL);
+	if (ret) {
+		xa_erase(&edu_siov_ids, id);
+		return ret;
+	}
 
 	new->edu = edu;
 	new->nvec = nvec;
@@ -122,13 +158,10 @@ static int edu_siov_create_locked(struct edu_ims *edu, u32 id, unsigned int nvec
 	new->adev.dev.release = edu_siov_dev_release;
 	INIT_WORK(&new->remove_work, edu_siov_remove_work);
 
-	ret = xa_insert(&edu->vdevs, id, new, GFP_KERNEL);
-	if (ret)
-		return ret == -EBUSY ? -EEXIST : ret;
-
 	ret = auxiliary_device_init(&new->adev);
 	if (ret) {
 		xa_erase(&edu->vdevs, id);
+		xa_erase(&edu_siov_ids, id);
 		return ret;
 	}
 	/* From here on the device's release frees it */
@@ -136,12 +169,24 @@ static int edu_siov_create_locked(struct edu_ims *edu, u32 id, unsigned int nvec
 
 	/* Binds the virtual device driver, which registers the VFIO device */
 	ret = auxiliary_device_add(&sdev->adev);
-	if (ret) {
-		xa_erase(&edu->vdevs, id);
-		auxiliary_device_uninit(&sdev->adev);
-		return ret;
+	if (ret)
+		goto err_uninit;
+
+	/* A probe that failed leaves a device without a VFIO device */
+	scoped_guard(device, &sdev->adev.dev)
+		bound = device_is_bound(&sdev->adev.dev);
+	if (!bound) {
+		ret = -ENODEV;
+		auxiliary_device_delete(&sdev->adev);
+		goto err_uninit;
 	}
 	return 0;
+
+err_uninit:
+	xa_erase(&edu->vdevs, id);
+	xa_erase(&edu_siov_ids, id);
+	auxiliary_device_uninit(&sdev->adev);
+	return ret;
 }
 
 static int edu_siov_remove(struct edu_ims *edu, u32 id)
@@ -207,7 +252,8 @@ static ssize_t create_store(struct device *dev, struct device_attribute *attr,
 	/* "<id> <nvec>" */
 	args = strim(str);
 	arg = strsep(&args, " ");
-	if (!args || kstrtou32(arg, 10, &id) || kstrtouint(skip_spaces(args), 10, &nvec))
+	if (!args || kstrtou32(arg, 10, &id) || kstrtouint(skip_spaces(args), 10, &nvec) ||
+	    id > EDU_SIOV_MAX_ID)
 		return -EINVAL;
 
 	scoped_guard(mutex, &edu->vdev_lock)
@@ -274,7 +320,7 @@ static const struct attribute_group edu_siov_group = {
 int edu_siov_init(struct edu_ims *edu)
 {
 	struct device *dev = &edu->pdev->dev;
-	unsigned int id;
+	unsigned int i;
 	int ret;
 
 	ret = devm_add_action_or_reset(dev, edu_siov_remove_all, edu);
@@ -287,11 +333,12 @@ int edu_siov_init(struct edu_ims *edu)
 		return dev_err_probe(dev, -EINVAL, "vdevs=%u: at most %u\n",
 				     vdevs, EDU_SIOV_MAX_ID + 1);
 
-	for (id = 0; id < vdevs && !edu->ims_status; id++) {
+	for (i = 0; i < vdevs && !edu->ims_status; i++) {
 		scoped_guard(mutex, &edu->vdev_lock)
-			ret = edu_siov_create_locked(edu, id, vectors);
+			ret = edu_siov_create_locked(edu, EDU_SIOV_ANY_ID, vectors);
 		if (ret)
-			return dev_err_probe(dev, ret, "virtual device %u\n", id);
+			return dev_err_probe(dev, ret, "virtual device %u of %u\n", i + 1,
+					     vdevs);
 	}
 
 	return devm_device_add_group(dev, &edu_siov_group);

@@ -15,6 +15,8 @@ struct edu_siov_teardown;
 /* Auxiliary device name: vfio_siov_edu.vdev.<id> */
 #define EDU_SIOV_ADEV_NAME	"vdev"
 #define EDU_SIOV_MAX_ID		65535
+/* Any free id (creation at probe) */
+#define EDU_SIOV_ANY_ID		U32_MAX
 #define EDU_SIOV_MAX_VECTORS	2048
 
 /**

@@ -21,6 +21,8 @@
  * Environment:
  *   SIOV_EXPECT=available|refused  whether virtual devices can be created on
  *				    this boot (default available)
+ *   SIOV_PARENT2=<BDF>		    a second edu, for the siov_two tests
+ *				    (skipped without it)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -62,6 +64,7 @@
 #define SCALE_TIMEOUT		1500
 
 static const char *parent_bdf;
+static const char *parent2_bdf;
 
 static bool siov_expected(void)
 {
@@ -70,25 +73,19 @@ static bool siov_expected(void)
 	return !e || strcmp(e, "refused");
 }
 
-/* /sys/bus/pci/devices/<parent>/<attr> */
-static void parent_path(char *buf, size_t size, const char *attr)
+static void parent_driver(const char *bdf, char *buf, size_t size)
 {
-	siov_edu_pci_attr(buf, size, parent_bdf, attr);
+	siov_edu_parent_driver(bdf, buf, size);
 }
 
-static void parent_driver(char *buf, size_t size)
+static int parent_unbind(const char *bdf)
 {
-	siov_edu_parent_driver(parent_bdf, buf, size);
+	return siov_edu_parent_unbind(bdf);
 }
 
-static int parent_unbind(void)
+static int parent_bind(const char *bdf, const char *driver)
 {
-	return siov_edu_parent_unbind(parent_bdf);
-}
-
-static int parent_bind(const char *driver)
-{
-	return siov_edu_parent_bind(parent_bdf, driver);
+	return siov_edu_parent_bind(bdf, driver);
 }
 
 /* Auxiliary devices of the edu SIOV driver that exist */
@@ -277,40 +274,54 @@ static char *vector_name(char *buf, size_t size, struct vdev *v, int k)
 	ASSERT_QUIET(__w);						\
 } while (0)
 
-static void parent_setup(struct __test_metadata *_metadata, char *saved,
-			 size_t size)
+/* Bind @bdf to vfio-siov-edu; its driver until then into @saved */
+static int parent_bind_siov(const char *bdf, char *saved, size_t size)
 {
 	char driver[64];
 	int ret;
 
-	parent_driver(saved, size);
-	ASSERT_EQ(0, parent_unbind());
-	ret = parent_bind(SIOV_EDU_DRIVER);
-	parent_driver(driver, sizeof(driver));
-	if (ret || strcmp(driver, SIOV_EDU_DRIVER)) {
-		/* No teardown follows a failed setup: restore here */
-		parent_unbind();
-		parent_bind(saved);
+	parent_driver(bdf, saved, size);
+	ret = parent_unbind(bdf);
+	if (ret)
+		return ret;
+	ret = parent_bind(bdf, SIOV_EDU_DRIVER);
+	parent_driver(bdf, driver, sizeof(driver));
+	if (!ret && strcmp(driver, SIOV_EDU_DRIVER))
+		ret = -ENODEV;
+	if (ret) {
+		parent_unbind(bdf);
+		parent_bind(bdf, saved);
 	}
-	ASSERT_EQ(0, ret);
-	ASSERT_STREQ(SIOV_EDU_DRIVER, driver);
+	return ret;
+}
+
+static void parent_setup(struct __test_metadata *_metadata, char *saved,
+			 size_t size)
+{
+	/* No teardown follows a failed setup: parent_bind_siov() restores */
+	ASSERT_EQ(0, parent_bind_siov(parent_bdf, saved, size));
 	ASSERT_EQ(0, count_aux_vdevs());
+}
+
+/* Give @bdf back to its @saved driver; removes the devices it has left */
+static void parent_restore(struct __test_metadata *_metadata, const char *bdf,
+			   const char *saved)
+{
+	char driver[64];
+
+	EXPECT_EQ(0, parent_unbind(bdf));
+	EXPECT_EQ(0, parent_bind(bdf, saved));
+	parent_driver(bdf, driver, sizeof(driver));
+	EXPECT_STREQ(saved, driver);
 }
 
 /* Runs once the test's process is gone, with every fd it had */
 static void parent_teardown(struct __test_metadata *_metadata,
 			    const char *saved)
 {
-	char driver[64];
-
-	/* Removes the virtual devices the test left */
-	EXPECT_EQ(0, parent_unbind());
+	parent_restore(_metadata, parent_bdf, saved);
 	EXPECT_EQ(0, count_aux_vdevs());
 	EXPECT_EQ(0, ims_lines(NULL, NULL, -1));
-
-	EXPECT_EQ(0, parent_bind(saved));
-	parent_driver(driver, sizeof(driver));
-	EXPECT_STREQ(saved, driver);
 }
 
 FIXTURE(siov) {
@@ -1057,7 +1068,7 @@ TEST_F_TIMEOUT(siov, unbind_while_open, SIOV_TEST_TIMEOUT)
 	ASSERT_EQ(0, req_set(v));
 	ASSERT_EQ(0, msix_set(v, 0, NVEC));
 
-	parent_path(path, sizeof(path), "driver/unbind");
+	siov_edu_pci_attr(path, sizeof(path), parent_bdf, "driver/unbind");
 	pid = blocking_write(path, parent_bdf);
 
 	ASSERT_LE(1, eventfd_wait(v->req, SIOV_EDU_WAIT_MS));
@@ -1066,7 +1077,7 @@ TEST_F_TIMEOUT(siov, unbind_while_open, SIOV_TEST_TIMEOUT)
 
 	vdev_close(v);
 	ASSERT_EQ(0, write_result(pid));
-	parent_driver(driver, sizeof(driver));
+	parent_driver(parent_bdf, driver, sizeof(driver));
 	ASSERT_STREQ("", driver);
 	ASSERT_EQ(0, count_aux_vdevs());
 	ASSERT_EQ(0, ims_lines(NULL, NULL, -1));
@@ -1236,8 +1247,125 @@ TEST_F_TIMEOUT(siov_scale, vdevs_64x64, SCALE_TIMEOUT)
 	ASSERT_EQ(SCALE_VDEVS, count_aux_vdevs());
 }
 
+/*
+ * Two edu parents (SIOV_PARENT2): virtual device ids are global, since they
+ * name the auxiliary devices; each parent lists and removes only its own
+ * devices, which are its children and get its IMS entries, and its unbind
+ * removes only them.
+ */
+FIXTURE(siov_two) {
+	char saved_driver[64];
+	char saved_driver2[64];
+	struct iommu *iommu;
+};
+
+FIXTURE_SETUP(siov_two)
+{
+	int ret;
+
+	if (!parent2_bdf)
+		SKIP(return, "no second edu parent (SIOV_PARENT2)");
+	if (!siov_expected())
+		SKIP(return, "virtual devices are expected to be refused");
+	parent_setup(_metadata, self->saved_driver, sizeof(self->saved_driver));
+	ret = parent_bind_siov(parent2_bdf, self->saved_driver2,
+			       sizeof(self->saved_driver2));
+	if (ret)
+		parent_restore(_metadata, parent_bdf, self->saved_driver);
+	ASSERT_EQ(0, ret);
+	self->iommu = iommu_init("iommufd");
+}
+
+FIXTURE_TEARDOWN_PARENT(siov_two)
+{
+	parent_restore(_metadata, parent2_bdf, self->saved_driver2);
+	parent_teardown(_metadata, self->saved_driver);
+}
+
+/* siov/vdevs of @bdf */
+static void parent_vdevs(const char *bdf, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	siov_edu_parent_attr(path, sizeof(path), bdf, "vdevs");
+	fd = open(path, O_RDONLY);
+	VFIO_ASSERT_GE(fd, 0);
+	n = read(fd, buf, size - 1);
+	VFIO_ASSERT_GE(n, 0);
+	buf[n] = '\0';
+	VFIO_ASSERT_EQ(close(fd), 0);
+}
+
+/* Whether virtual device @id is a child of the PCI device @bdf */
+static bool vdev_child_of(int id, const char *bdf)
+{
+	char path[PATH_MAX], link[PATH_MAX], want[64];
+	ssize_t n;
+
+	siov_edu_vdev_path(path, sizeof(path), id);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	snprintf_assert(want, sizeof(want), "/%s/", bdf);
+	return strstr(link, want);
+}
+
+TEST_F_TIMEOUT(siov_two, ids_global, SIOV_TEST_TIMEOUT)
+{
+	char buf[256];
+	struct vdev *v;
+
+	ASSERT_EQ(0, siov_edu_create(parent_bdf, 7, NVEC));
+	ASSERT_EQ(-EEXIST, siov_edu_create(parent2_bdf, 7, NVEC));
+	ASSERT_EQ(0, siov_edu_create(parent2_bdf, 8, 2));
+	ASSERT_EQ(2, count_aux_vdevs());
+	ASSERT_TRUE(vdev_child_of(7, parent_bdf));
+	ASSERT_TRUE(vdev_child_of(8, parent2_bdf));
+	parent_vdevs(parent_bdf, buf, sizeof(buf));
+	ASSERT_STREQ("7 8\n", buf);
+	parent_vdevs(parent2_bdf, buf, sizeof(buf));
+	ASSERT_STREQ("8 2\n", buf);
+
+	/* A parent removes only its own */
+	ASSERT_EQ(-ENODEV, siov_edu_remove(parent2_bdf, 7));
+	ASSERT_EQ(-ENODEV, siov_edu_remove(parent_bdf, 8));
+	ASSERT_TRUE(vdev_exists(7));
+	ASSERT_TRUE(vdev_exists(8));
+
+	/* A removed id is free for either parent */
+	ASSERT_EQ(0, siov_edu_remove(parent_bdf, 7));
+	ASSERT_EQ(0, siov_edu_create(parent2_bdf, 7, NVEC));
+	ASSERT_TRUE(vdev_child_of(7, parent2_bdf));
+	parent_vdevs(parent_bdf, buf, sizeof(buf));
+	ASSERT_STREQ("", buf);
+
+	/* The second parent's IMS entries reach its device */
+	v = vdev_open(self->iommu, 7, NVEC);
+	ASSERT_EQ(0, msix_set(v, 0, NVEC));
+	ASSERT_EQ(NVEC - 1, ims_lines(v->match, NULL, 0));
+	vdev_fire(v, 1);
+	ASSERT_ONLY(v, 1);
+	vdev_fire(v, 0);
+	ASSERT_ONLY(v, 0);
+	vdev_close(v);
+
+	/* Unbinding the first parent leaves the second one's devices */
+	ASSERT_EQ(0, siov_edu_create(parent_bdf, 9, 1));
+	ASSERT_EQ(0, parent_unbind(parent_bdf));
+	ASSERT_FALSE(vdev_exists(9));
+	ASSERT_TRUE(vdev_exists(7));
+	ASSERT_TRUE(vdev_exists(8));
+	ASSERT_EQ(2, count_aux_vdevs());
+}
+
 int main(int argc, char *argv[])
 {
+	const char *p2 = getenv("SIOV_PARENT2");
+
+	parent2_bdf = p2 && *p2 ? p2 : NULL;
 	parent_bdf = vfio_selftests_get_bdf(&argc, argv);
 	return test_harness_run(argc, argv);
 }
