@@ -19,7 +19,9 @@
  *   vfio_irq_fault_test <kind> [<PCI address>]  (kind: edu, igb, mtty, vdev)
  *
  * vdev: MSI-X enable and vector add reach the IMS backend (an IMS entry
- * and a host interrupt per vector but for the emulated vector 0).
+ * and a host interrupt per vector but for the emulated vector 0).  And
+ * siov/create of another virtual device: a failure leaves no device, a
+ * success a device with its VFIO device.
  *
  * FAULT_REQUIRED=1: a kernel without fail-nth is a failure, not a skip.
  */
@@ -37,6 +39,7 @@
 #include <linux/vfio.h>
 
 #include <libvfio.h>
+#include <libvfio/siov_edu.h>
 #include <libvfio/vfio_irq_dev.h>
 #include <libvfio/vfio_pci_irq.h>
 
@@ -428,6 +431,44 @@ static unsigned int run_unmask_eventfd(void)
 	return n - 1;
 }
 
+/* vdev: siov/create fails whole or gives a device with its VFIO device */
+static unsigned int run_create(void)
+{
+	char dir[PATH_MAX], vfio_dev[PATH_MAX + 16];
+	int id = dev.vdev_id + 1, ret;
+	unsigned int n;
+	bool fired;
+
+	siov_edu_vdev_path(dir, sizeof(dir), id);
+	snprintf_assert(vfio_dev, sizeof(vfio_dev), "%s/vfio-dev", dir);
+	for (n = 1; n < MAXN; n++) {
+		VFIO_ASSERT_NE(access(dir, F_OK), 0);
+		VFIO_ASSERT_TRUE(fail_nth_arm(n));
+		ret = siov_edu_create(dev.parent, id, 2);
+		fired = fail_nth_fired();
+		if (ret) {
+			VFIO_ASSERT_TRUE(fired, "create failed (%d) with nothing injected\n",
+					 ret);
+			VFIO_ASSERT_NE(access(dir, F_OK), 0,
+				       "create: allocation %u failed (%d), the device is there\n",
+				       n, ret);
+			if (-ret < (int)ARRAY_SIZE(errnos))
+				errnos[-ret]++;
+		} else {
+			VFIO_ASSERT_EQ(access(vfio_dev, F_OK), 0,
+				       "create: allocation %u %s, no VFIO device\n", n,
+				       fired ? "failed" : "not failed");
+			VFIO_ASSERT_EQ(siov_edu_remove(dev.parent, id), 0);
+			tolerated += fired;
+		}
+		if (!fired)
+			break;
+		injected++;
+	}
+	VFIO_ASSERT_LT(n, MAXN, "create: more than %d allocations\n", MAXN);
+	return n - 1;
+}
+
 static const char * const knobs[][2] = {
 	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
 	{ "/sys/kernel/debug/failslab/verbose", "0" },
@@ -488,7 +529,7 @@ int main(int argc, char *argv[])
 	for (i = 0; i < NSLOT; i++)
 		slot_fd[i] = eventfd_nonblock();
 
-	ksft_set_plan(ARRAY_SIZE(scenarios) + 2);
+	ksft_set_plan(ARRAY_SIZE(scenarios) + 3);
 	for (i = 0; i < ARRAY_SIZE(scenarios); i++) {
 		const struct scenario *sc = &scenarios[i];
 
@@ -517,6 +558,13 @@ int main(int argc, char *argv[])
 				      n);
 	} else {
 		ksft_test_result_skip("intx unmask eventfd: %s lacks it\n",
+				      dev.kind->name);
+	}
+	if (dev.vdev_id) {
+		n = run_create();
+		ksft_test_result_pass("siov create: %u allocation failures\n", n);
+	} else {
+		ksft_test_result_skip("siov create: %s is no virtual device\n",
 				      dev.kind->name);
 	}
 
