@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sparse (make C=2) on the kernel objects built from files we own.
+# sparse (make C=2) on the kernel objects built from files we own, which
+# are compiled again with W=1 on the way (the next 'make kernel' compiles
+# them once more without it).
 #
 # Debian 12's sparse 0.6.4 cannot parse 7.3 (no __typeof_unqual__); forky's
 # 0.6.5 can.  It and forky's libc (it needs glibc >= 2.38) are downloaded and
@@ -41,14 +43,14 @@ fi
 # The directories and objects of ours that the kernel build compiles.
 targets="drivers/vfio/pci/ drivers/pci/msi/ samples/vfio-siov-edu/ samples/vfio-mdev/"
 log="$BUILD/sparse.log"
-msg "sparse: $targets"
+msg "sparse and W=1: $targets"
 # shellcheck disable=SC2086
-make -s -C "$BUILD/linux" O="$BUILD/kobj" ARCH=x86_64 C=2 CHECK="$bin" \
+make -s -C "$BUILD/linux" O="$BUILD/kobj" ARCH=x86_64 W=1 C=2 CHECK="$bin" \
 	-j"$JOBS" $targets > "$log" 2>&1 || { cat "$log"; die "sparse build failed"; }
-# Only findings in files we own count.
+# Only findings (sparse's or the compiler's) in files we own count.
 ours=$(cd "$TOP" && for d in drivers samples; do find "$d" -name '*.[ch]'; done)
 found=0
 for f in $ours; do
 	if grep -F "$f:" "$log"; then found=1; fi
 done
-[ $found = 0 ] && msg "sparse: clean" || { msg "sparse: findings above (full log: $log)"; exit 1; }
+[ $found = 0 ] && msg "sparse and W=1: clean" || { msg "sparse and W=1: findings above (full log: $log)"; exit 1; }
