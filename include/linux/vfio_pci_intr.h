@@ -71,6 +71,9 @@ enum vfio_pci_irq_index {
  * @edge: the index is not automasked (&vfio_pci_intr_ops.automask); set
  *	  before the vector is published, then constant
  * @producer: irqbypass producer for @trigger; @ctx->lock
+ * @unpublished: link of an emulated vector taken out of @ctx->vectors while
+ *		 its index is disabled, until the RCU grace period they all
+ *		 wait for; @ctx->lock
  * @rcu: deferred free, lets vfio_pci_intr_signal() run under RCU
  *
  * Vectors live in @ctx->vectors, indexed by @vector, from the moment they
@@ -88,6 +91,7 @@ struct vfio_pci_intr_vector {
 	bool				pending;
 	bool				edge;
 	struct irq_bypass_producer	producer;
+	struct list_head		unpublished;
 	struct rcu_head			rcu;
 };
 

@@ -32,8 +32,9 @@
  * - A vector's trigger is read locklessly by interrupt handlers; it is
  *   replaced under ctx->lock and the old eventfd is put only after
  *   synchronize_irq() (host interrupt) or synchronize_rcu() (emulated vector,
- *   signalled by vfio_pci_intr_signal() under RCU).  Vectors are freed with
- *   kfree_rcu().  Only INTx replaces a trigger in place or runs without
+ *   signalled by vfio_pci_intr_signal() under RCU; disabling an index waits
+ *   for one grace period for all of its emulated vectors).  Vectors are
+ *   freed with kfree_rcu().  Only INTx replaces a trigger in place or runs without
  *   one: a vector of a block index (MSI, MSI-X) is given its trigger before
  *   its host interrupt is requested and keeps it until that interrupt is
  *   freed, so its handler may use the trigger without a NULL test.
@@ -334,9 +335,15 @@ static int vfio_pci_intr_vector_activate(struct vfio_pci_intr_ctx *ctx,
 	return 0;
 }
 
-static void vfio_pci_intr_vector_release(struct vfio_pci_intr_ctx *ctx,
-					 const struct vfio_pci_intr_ops *ops,
-					 struct vfio_pci_intr_vector *vec)
+/*
+ * First half of releasing a vector: unpublish it and stop everything that
+ * signals it.  Returns true for an emulated vector, which
+ * vfio_pci_intr_signal() may still be signalling: it may be freed only
+ * after an RCU grace period.
+ */
+static bool vfio_pci_intr_vector_unpublish(struct vfio_pci_intr_ctx *ctx,
+					   const struct vfio_pci_intr_ops *ops,
+					   struct vfio_pci_intr_vector *vec)
 {
 	lockdep_assert_held(&ctx->lock);
 
@@ -344,14 +351,28 @@ static void vfio_pci_intr_vector_release(struct vfio_pci_intr_ctx *ctx,
 	vfio_virqfd_disable(&vec->unmask);
 	vfio_virqfd_disable(&vec->mask);
 	irq_bypass_unregister_producer(&vec->producer);
-	if (vec->irq > 0)
-		ops->vector_release(ctx, vec);
-	else
-		synchronize_rcu();	/* vfio_pci_intr_signal() */
+	if (vec->irq <= 0)
+		return true;
+	ops->vector_release(ctx, vec);
+	return false;
+}
+
+/* Second half: nothing signals @vec any more. */
+static void vfio_pci_intr_vector_free(struct vfio_pci_intr_vector *vec)
+{
 	if (vec->trigger)
 		vfio_pci_intr_eventfd_put(vec->trigger);
 	kfree(vec->name);
 	kfree_rcu(vec, rcu);
+}
+
+static void vfio_pci_intr_vector_release(struct vfio_pci_intr_ctx *ctx,
+					 const struct vfio_pci_intr_ops *ops,
+					 struct vfio_pci_intr_vector *vec)
+{
+	if (vfio_pci_intr_vector_unpublish(ctx, ops, vec))
+		synchronize_rcu();	/* vfio_pci_intr_signal() */
+	vfio_pci_intr_vector_free(vec);
 }
 
 /* Replace the trigger of an enabled vector in place; takes @trigger. */
@@ -402,7 +423,8 @@ static int vfio_pci_intr_enable_locked(struct vfio_pci_intr_ctx *ctx,
 static void vfio_pci_intr_disable_locked(struct vfio_pci_intr_ctx *ctx)
 {
 	const struct vfio_pci_intr_ops *ops;
-	struct vfio_pci_intr_vector *vec;
+	struct vfio_pci_intr_vector *vec, *next;
+	LIST_HEAD(emulated);
 	unsigned long i;
 
 	lockdep_assert_held(&ctx->lock);
@@ -411,8 +433,18 @@ static void vfio_pci_intr_disable_locked(struct vfio_pci_intr_ctx *ctx)
 	if (!ops)
 		return;
 
-	xa_for_each(&ctx->vectors, i, vec)
-		vfio_pci_intr_vector_release(ctx, ops, vec);
+	/* The emulated vectors share one grace period. */
+	xa_for_each(&ctx->vectors, i, vec) {
+		if (vfio_pci_intr_vector_unpublish(ctx, ops, vec))
+			list_add_tail(&vec->unpublished, &emulated);
+		else
+			vfio_pci_intr_vector_free(vec);
+	}
+	if (!list_empty(&emulated)) {
+		synchronize_rcu();	/* vfio_pci_intr_signal() */
+		list_for_each_entry_safe(vec, next, &emulated, unpublished)
+			vfio_pci_intr_vector_free(vec);
+	}
 	ops->disable(ctx);
 	WRITE_ONCE(ctx->active, VFIO_PCI_IRQ_NONE);
 }
