@@ -34,10 +34,10 @@
  *   synchronize_irq() (host interrupt) or synchronize_rcu() (emulated vector,
  *   signalled by vfio_pci_intr_signal() under RCU; disabling an index waits
  *   for one grace period for all of its emulated vectors).  Vectors are
- *   freed with kfree_rcu().  Only INTx replaces a trigger in place or runs without
- *   one: a vector of a block index (MSI, MSI-X) is given its trigger before
- *   its host interrupt is requested and keeps it until that interrupt is
- *   freed, so its handler may use the trigger without a NULL test.
+ *   freed with kfree_rcu().  Only INTx replaces a trigger in place or runs
+ *   without one: a vector of a block index (MSI, MSI-X) is given its trigger
+ *   before its host interrupt is requested and keeps it until that interrupt
+ *   is freed, so its handler may use the trigger without a NULL test.
  * - ERR/REQ eventfds are RCU-protected pointers: AER and device-request
  *   notifications signal them without ctx->lock.
  * - The eventfd wakeup path of the unmask virqfd must not signal an eventfd
