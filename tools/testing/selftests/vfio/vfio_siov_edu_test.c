@@ -73,21 +73,6 @@ static bool siov_expected(void)
 	return !e || strcmp(e, "refused");
 }
 
-static void parent_driver(const char *bdf, char *buf, size_t size)
-{
-	siov_edu_parent_driver(bdf, buf, size);
-}
-
-static int parent_unbind(const char *bdf)
-{
-	return siov_edu_parent_unbind(bdf);
-}
-
-static int parent_bind(const char *bdf, const char *driver)
-{
-	return siov_edu_parent_bind(bdf, driver);
-}
-
 /* Auxiliary devices of the edu SIOV driver that exist */
 static int count_aux_vdevs(void)
 {
@@ -274,32 +259,11 @@ static char *vector_name(char *buf, size_t size, struct vdev *v, int k)
 	ASSERT_QUIET(__w);						\
 } while (0)
 
-/* Bind @bdf to vfio-siov-edu; its driver until then into @saved */
-static int parent_bind_siov(const char *bdf, char *saved, size_t size)
-{
-	char driver[64];
-	int ret;
-
-	parent_driver(bdf, saved, size);
-	ret = parent_unbind(bdf);
-	if (ret)
-		return ret;
-	ret = parent_bind(bdf, SIOV_EDU_DRIVER);
-	parent_driver(bdf, driver, sizeof(driver));
-	if (!ret && strcmp(driver, SIOV_EDU_DRIVER))
-		ret = -ENODEV;
-	if (ret) {
-		parent_unbind(bdf);
-		parent_bind(bdf, saved);
-	}
-	return ret;
-}
-
 static void parent_setup(struct __test_metadata *_metadata, char *saved,
 			 size_t size)
 {
-	/* No teardown follows a failed setup: parent_bind_siov() restores */
-	ASSERT_EQ(0, parent_bind_siov(parent_bdf, saved, size));
+	/* No teardown follows a failed setup: siov_edu_parent_take() restores */
+	ASSERT_EQ(0, siov_edu_parent_take(parent_bdf, saved, size));
 	ASSERT_EQ(0, count_aux_vdevs());
 }
 
@@ -309,9 +273,9 @@ static void parent_restore(struct __test_metadata *_metadata, const char *bdf,
 {
 	char driver[64];
 
-	EXPECT_EQ(0, parent_unbind(bdf));
-	EXPECT_EQ(0, parent_bind(bdf, saved));
-	parent_driver(bdf, driver, sizeof(driver));
+	EXPECT_EQ(0, siov_edu_parent_unbind(bdf));
+	EXPECT_EQ(0, siov_edu_parent_bind(bdf, saved));
+	siov_edu_parent_driver(bdf, driver, sizeof(driver));
 	EXPECT_STREQ(saved, driver);
 }
 
@@ -1077,7 +1041,7 @@ TEST_F_TIMEOUT(siov, unbind_while_open, SIOV_TEST_TIMEOUT)
 
 	vdev_close(v);
 	ASSERT_EQ(0, write_result(pid));
-	parent_driver(parent_bdf, driver, sizeof(driver));
+	siov_edu_parent_driver(parent_bdf, driver, sizeof(driver));
 	ASSERT_STREQ("", driver);
 	ASSERT_EQ(0, count_aux_vdevs());
 	ASSERT_EQ(0, ims_lines(NULL, NULL, -1));
@@ -1268,8 +1232,8 @@ FIXTURE_SETUP(siov_two)
 	if (!siov_expected())
 		SKIP(return, "virtual devices are expected to be refused");
 	parent_setup(_metadata, self->saved_driver, sizeof(self->saved_driver));
-	ret = parent_bind_siov(parent2_bdf, self->saved_driver2,
-			       sizeof(self->saved_driver2));
+	ret = siov_edu_parent_take(parent2_bdf, self->saved_driver2,
+				   sizeof(self->saved_driver2));
 	if (ret)
 		parent_restore(_metadata, parent_bdf, self->saved_driver);
 	ASSERT_EQ(0, ret);
@@ -1354,7 +1318,7 @@ TEST_F_TIMEOUT(siov_two, ids_global, SIOV_TEST_TIMEOUT)
 
 	/* Unbinding the first parent leaves the second one's devices */
 	ASSERT_EQ(0, siov_edu_create(parent_bdf, 9, 1));
-	ASSERT_EQ(0, parent_unbind(parent_bdf));
+	ASSERT_EQ(0, siov_edu_parent_unbind(parent_bdf));
 	ASSERT_FALSE(vdev_exists(9));
 	ASSERT_TRUE(vdev_exists(7));
 	ASSERT_TRUE(vdev_exists(8));

@@ -201,24 +201,18 @@ static bool mtty_fire(struct irq_dev *dev, int fd, u32 index,
  */
 static int vdev_attach(struct irq_dev *dev, const char *arg)
 {
-	char dir[PATH_MAX], driver[64];
+	char dir[PATH_MAX];
 	const char *cdev;
 	int ret;
 
 	if (!arg || snprintf(dev->parent, sizeof(dev->parent), "%s", arg) >=
 	    (int)sizeof(dev->parent))
 		return -EINVAL;
-	siov_edu_parent_driver(arg, dev->parent_driver,
-			       sizeof(dev->parent_driver));
-	ret = siov_edu_parent_unbind(arg);
-	if (!ret)
-		ret = siov_edu_parent_bind(arg, SIOV_EDU_DRIVER);
-	siov_edu_parent_driver(arg, driver, sizeof(driver));
-	if (!ret && strcmp(driver, SIOV_EDU_DRIVER))
-		ret = -ENODEV;
-	dev->bound = true;
+	ret = siov_edu_parent_take(arg, dev->parent_driver,
+				   sizeof(dev->parent_driver));
 	if (ret)
 		return ret;
+	dev->bound = true;
 
 	/* an id of this process: runs of the tests do not collide */
 	dev->vdev_id = 1000 + getpid() % 60000;

@@ -110,6 +110,31 @@ static inline int siov_edu_parent_bind(const char *parent, const char *driver)
 	return vfio_sysfs_write("/sys/bus/pci/drivers_probe", parent);
 }
 
+/*
+ * Bind @parent to vfio-siov-edu, its driver until then into @saved ("" if
+ * none): 0 or -errno, and then @parent is given back to @saved.
+ */
+static inline int siov_edu_parent_take(const char *parent, char *saved,
+				       size_t size)
+{
+	char driver[64];
+	int ret;
+
+	siov_edu_parent_driver(parent, saved, size);
+	ret = siov_edu_parent_unbind(parent);
+	if (ret)
+		return ret;
+	ret = siov_edu_parent_bind(parent, SIOV_EDU_DRIVER);
+	siov_edu_parent_driver(parent, driver, sizeof(driver));
+	if (!ret && strcmp(driver, SIOV_EDU_DRIVER))
+		ret = -ENODEV;
+	if (ret) {
+		siov_edu_parent_unbind(parent);
+		siov_edu_parent_bind(parent, saved);
+	}
+	return ret;
+}
+
 /* Create virtual device @id with @nvec vectors: 0 or -errno */
 static inline int siov_edu_create(const char *parent, int id, int nvec)
 {
