@@ -7,7 +7,7 @@ set -euo pipefail
 
 mkdir -p "$BUILD" "$CACHE"
 
-kver() { make -s -C "$1" kernelversion 2>/dev/null; }
+kver() { make -s --no-print-directory -C "$1" kernelversion 2>/dev/null; }
 
 if [ -n "${KDIR:-}" ]; then
 	dir=$(cd "$KDIR" && pwd)
