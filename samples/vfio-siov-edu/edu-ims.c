@@ -75,9 +75,10 @@ MODULE_PARM_DESC(ims_slots, "Number of IMS entries per edu device (default 4096)
  */
 #define EDU_MSI_DMA_BITS	32
 
+/* Writable: read once per probe, so it can be fixed before a rebind. */
 static unsigned int dma_bits = 28;
-module_param(dma_bits, uint, 0444);
-MODULE_PARM_DESC(dma_bits, "DMA address bits of the edu devices, as QEMU's edu,dma_mask property sets them (default 28, QEMU's default; IMS needs 32)");
+module_param(dma_bits, uint, 0644);
+MODULE_PARM_DESC(dma_bits, "DMA address bits of the edu devices, as QEMU's edu,dma_mask property sets them (default 28, QEMU's default; IMS needs 32; read at probe)");
 
 /* The DMA engine */
 
@@ -451,7 +452,7 @@ static int edu_init_hw(struct edu_ims *edu)
 	if (IS_ERR(edu->bar))
 		return PTR_ERR(edu->bar);
 
-	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(dma_bits));
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(edu->dma_bits));
 	if (ret)
 		return ret;
 
@@ -472,11 +473,12 @@ static int edu_init_hw(struct edu_ims *edu)
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
+	unsigned int bits = READ_ONCE(dma_bits);
 	struct edu_ims *edu;
 	unsigned int i;
 	int ret;
 
-	if (!ims_slots || ims_slots > MSI_MAX_INDEX + 1 || !dma_bits || dma_bits > 64)
+	if (!ims_slots || ims_slots > MSI_MAX_INDEX + 1 || !bits || bits > 64)
 		return -EINVAL;
 
 	edu = devm_kzalloc(dev, sizeof(*edu), GFP_KERNEL);
@@ -485,6 +487,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	edu->pdev = pdev;
 	edu->nr_slots = ims_slots;
+	edu->dma_bits = bits;
 	raw_spin_lock_init(&edu->slot_lock);
 	INIT_WORK(&edu->fire_work, edu_fire_work);
 	mutex_init(&edu->dma_lock);
@@ -506,10 +509,10 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	pci_set_drvdata(pdev, edu);
 
-	if (dma_bits < EDU_MSI_DMA_BITS) {
+	if (edu->dma_bits < EDU_MSI_DMA_BITS) {
 		edu->ims_status = -EOPNOTSUPP;
 		dev_warn(dev, "no IMS: DMA reaches %u address bits, a message address needs %u (QEMU: edu,dma_mask; then dma_bits=)\n",
-			 dma_bits, EDU_MSI_DMA_BITS);
+			 edu->dma_bits, EDU_MSI_DMA_BITS);
 	} else {
 		edu->ims_status = pci_create_ims_domain(pdev, &edu_ims_template,
 							edu->nr_slots);

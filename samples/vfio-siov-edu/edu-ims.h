@@ -44,6 +44,8 @@ struct edu_ims_slot {
  * @bar:	BAR0, edu's registers
  * @ims_status:	Result of pci_create_ims_domain(): 0 or a negative errno
  * @nr_slots:	Number of IMS entries, the IMS domain's size
+ * @dma_bits:	Address bits edu's DMA reaches (the dma_bits parameter at
+ *		probe)
  *
  * @slot_lock:	Protects @slots, @queued and @fire_next. A raw spinlock:
  *		the IMS chip callbacks take it under the interrupt descriptor
@@ -77,6 +79,7 @@ struct edu_ims {
 	void __iomem		*bar;
 	int			ims_status;
 	unsigned int		nr_slots;
+	unsigned int		dma_bits;
 
 	raw_spinlock_t		slot_lock;
 	struct edu_ims_slot	*slots;

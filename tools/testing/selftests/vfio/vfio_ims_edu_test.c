@@ -27,6 +27,7 @@
 #include "kselftest_harness.h"
 
 #define DRIVER		"vfio-siov-edu"
+#define DMA_BITS	"/sys/module/vfio_siov_edu/parameters/dma_bits"
 #define NR_IRQS		64
 /* Each fire is a 100 ms DMA; a TCG guest on a loaded host is slow */
 #define IMS_TEST_TIMEOUT	600
@@ -170,6 +171,7 @@ FIXTURE(ims_edu) {
 	int descs_before;
 	int descs_bound;
 	int lines_before;
+	char dma_bits[16];	/* the parameter to restore, "" if untouched */
 };
 
 FIXTURE_SETUP(ims_edu)
@@ -203,6 +205,8 @@ FIXTURE_TEARDOWN(ims_edu)
 
 	/* Unbinding releases whatever the test still holds */
 	EXPECT_EQ(0, unbind_driver());
+	if (self->dma_bits[0])
+		EXPECT_EQ(0, vfio_sysfs_write(DMA_BITS, self->dma_bits));
 	EXPECT_EQ(0, scan_interrupts(self->chip, NULL, -1));
 	EXPECT_EQ(self->descs_before, count_irq_descs());
 	EXPECT_EQ(self->lines_before, scan_interrupts(NULL, NULL, -1));
@@ -252,6 +256,41 @@ TEST_F_TIMEOUT(ims_edu, refused, IMS_TEST_TIMEOUT)
 	ASSERT_NE(NULL, strstr(buf, "ims_domain: -95\n"));
 	ASSERT_EQ(-EOPNOTSUPP, cmd(self->test, "alloc 1"));
 	ASSERT_EQ(0, scan_interrupts(self->chip, NULL, -1));
+}
+
+/*
+ * A parent whose DMA reaches fewer than 32 address bits cannot write a
+ * message: it probes without IMS.  The parameter is read at each probe.
+ */
+TEST_F_TIMEOUT(ims_edu, narrow_dma, IMS_TEST_TIMEOUT)
+{
+	char buf[256], bits[16];
+	long events;
+
+	if (!ims_expected())
+		SKIP(return, "PCI/IMS is expected to be refused anyway\n");
+
+	ASSERT_EQ(0, read_file(DMA_BITS, bits, sizeof(bits)));
+	ASSERT_EQ(0, unbind_driver());
+	snprintf(self->dma_bits, sizeof(self->dma_bits), "%s", bits);
+	ASSERT_EQ(0, vfio_sysfs_write(DMA_BITS, "28"));
+	ASSERT_EQ(0, bind_to(DRIVER));
+	ASSERT_EQ(0, read_file(self->status, buf, sizeof(buf)));
+	ASSERT_NE(NULL, strstr(buf, "ims_domain: -95\n"));
+	ASSERT_EQ(-EOPNOTSUPP, cmd(self->test, "alloc 1"));
+	ASSERT_EQ(0, scan_interrupts(self->chip, NULL, -1));
+
+	/* Restored, the next probe has IMS again, and a message arrives */
+	ASSERT_EQ(0, unbind_driver());
+	ASSERT_EQ(0, vfio_sysfs_write(DMA_BITS, bits));
+	self->dma_bits[0] = '\0';
+	ASSERT_EQ(0, bind_to(DRIVER));
+	ASSERT_EQ(0, read_file(self->status, buf, sizeof(buf)));
+	ASSERT_NE(NULL, strstr(buf, "ims_domain: 0\n"));
+	ASSERT_EQ(0, cmd(self->test, "alloc 1"));
+	ASSERT_EQ(0, cmd(self->test, "fire"));
+	ASSERT_EQ(1, scan_interrupts(self->chip, &events, 1));
+	ASSERT_EQ(1, events);
 }
 
 /* N interrupts, each fired once: its own handler runs exactly once */
