@@ -62,8 +62,8 @@ enum vfio_pci_irq_index {
  * @trigger: eventfd signalled when the vector fires, may be NULL for INTx;
  *	     written under @ctx->lock, read with READ_ONCE() by handlers
  * @unmask: virqfd unmasking the vector when signalled; @ctx->lock
- * @mask: virqfd masking the vector when signalled (never set, reserved
- *	  for VFIO_IRQ_SET_ACTION_MASK with DATA_EVENTFD); @ctx->lock
+ * @unmask_used: @unmask was set up at some point, so releasing the vector
+ *		 waits for its shutdown; @ctx->lock
  * @name: name of the host interrupt; constant once published
  * @masked: the vector is masked; written under @ctx->irqlock, read with
  *	    READ_ONCE() by vfio_pci_intr_vector_fire() on an edge index
@@ -85,11 +85,11 @@ struct vfio_pci_intr_vector {
 	int				irq;
 	struct eventfd_ctx		*trigger;
 	struct virqfd			*unmask;
-	struct virqfd			*mask;
 	char				*name;
 	bool				masked;
 	bool				pending;
 	bool				edge;
+	bool				unmask_used;
 	struct irq_bypass_producer	producer;
 	struct list_head		unpublished;
 	struct rcu_head			rcu;

@@ -348,8 +348,9 @@ static bool vfio_pci_intr_vector_unpublish(struct vfio_pci_intr_ctx *ctx,
 	lockdep_assert_held(&ctx->lock);
 
 	xa_erase(&ctx->vectors, vec->vector);
-	vfio_virqfd_disable(&vec->unmask);
-	vfio_virqfd_disable(&vec->mask);
+	/* Flushes the virqfd cleanup workqueue: only if there was one. */
+	if (vec->unmask_used)
+		vfio_virqfd_disable(&vec->unmask);
 	irq_bypass_unregister_producer(&vec->producer);
 	if (vec->irq <= 0)
 		return true;
@@ -521,6 +522,7 @@ static int vfio_pci_intr_set_unmask(struct vfio_pci_intr_ctx *ctx,
 	}
 
 	fd = vfio_pci_intr_set_fd(set, 0);
+	vec->unmask_used = true;
 	if (fd >= 0)
 		return vfio_virqfd_enable(ctx, vfio_pci_intr_virqfd_unmask,
 					  vfio_pci_intr_virqfd_signal, vec,
