@@ -71,10 +71,8 @@ enum vfio_pci_irq_index {
  * @edge: the index is not automasked (&vfio_pci_intr_ops.automask); set
  *	  before the vector is published, then constant
  * @producer: irqbypass producer for @trigger; @ctx->lock
- * @unpublished: link of an emulated vector taken out of @ctx->vectors while
- *		 its index is disabled, until the RCU grace period they all
- *		 wait for; @ctx->lock
- * @rcu: deferred free, lets vfio_pci_intr_signal() run under RCU
+ * @rcu: deferred free, for the lookups of @ctx->vectors under RCU (such as
+ *	 vfio_pci_intr_vector_pending())
  *
  * Vectors live in @ctx->vectors, indexed by @vector, from the moment they
  * are fully set up until they are released.
@@ -91,7 +89,6 @@ struct vfio_pci_intr_vector {
 	bool				edge;
 	bool				unmask_used;
 	struct irq_bypass_producer	producer;
-	struct list_head		unpublished;
 	struct rcu_head			rcu;
 };
 
@@ -182,6 +179,9 @@ struct vfio_pci_intr_backend {
  * @lock: serialises SET_IRQS and every state change below
  * @irqlock: protects the @masked and @pending state of vectors against the
  *	     host interrupt handlers; nests inside @lock
+ * @signal_lock: held by vfio_pci_intr_signal() while it signals an emulated
+ *		 vector, so that releasing one can wait for it; @irqlock
+ *		 nests inside it
  * @backend: backend operations; constant after vfio_pci_intr_ctx_init()
  * @active: enabled vector index or %VFIO_PCI_IRQ_NONE; written under @lock,
  *	    read locklessly with READ_ONCE() (vfio_pci_intr_active())
@@ -197,6 +197,7 @@ struct vfio_pci_intr_backend {
 struct vfio_pci_intr_ctx {
 	struct mutex				lock;	/* see above */
 	spinlock_t				irqlock;	/* see above */
+	spinlock_t				signal_lock;	/* see above */
 	const struct vfio_pci_intr_backend	*backend;
 	enum vfio_pci_irq_index			active;
 	struct xarray				vectors;

@@ -29,12 +29,16 @@
  *   unmasked vector without the lock, which orders it as an interrupt that
  *   arrived just before a concurrent mask; a masked vector takes the lock,
  *   so pending is still set and consumed under it.
+ * - ctx->signal_lock (a spinlock, irq-safe) is held by vfio_pci_intr_signal()
+ *   from the lookup of an emulated vector to the end of its signal; irqlock
+ *   nests inside it.  Taking and releasing it once (vfio_pci_intr_signal_sync())
+ *   waits for every signal of a vector already taken out of ctx->vectors.
  * - A vector's trigger is read locklessly by interrupt handlers; it is
  *   replaced under ctx->lock and the old eventfd is put only after
- *   synchronize_irq() (host interrupt) or synchronize_rcu() (emulated vector,
- *   signalled by vfio_pci_intr_signal() under RCU; disabling an index waits
- *   for one grace period for all of its emulated vectors).  Vectors are
- *   freed with kfree_rcu().  Only INTx replaces a trigger in place or runs
+ *   synchronize_irq() (host interrupt) or vfio_pci_intr_signal_sync()
+ *   (emulated vector), so no signal reaches it once SET_IRQS has returned.
+ *   Vectors are freed with kfree_rcu(): lookups in ctx->vectors that do not
+ *   signal run under RCU.  Only INTx replaces a trigger in place or runs
  *   without one: a vector of a block index (MSI, MSI-X) is given its trigger
  *   before its host interrupt is requested and keeps it until that interrupt
  *   is freed, so its handler may use the trigger without a NULL test.
@@ -336,14 +340,20 @@ static int vfio_pci_intr_vector_activate(struct vfio_pci_intr_ctx *ctx,
 }
 
 /*
- * First half of releasing a vector: unpublish it and stop everything that
- * signals it.  Returns true for an emulated vector, which
- * vfio_pci_intr_signal() may still be signalling: it may be freed only
- * after an RCU grace period.
+ * Wait for the vfio_pci_intr_signal() calls in progress: any that found an
+ * emulated vector before it was taken out of ctx->vectors, or read its old
+ * trigger, has finished signalling when this returns.
  */
-static bool vfio_pci_intr_vector_unpublish(struct vfio_pci_intr_ctx *ctx,
-					   const struct vfio_pci_intr_ops *ops,
-					   struct vfio_pci_intr_vector *vec)
+static void vfio_pci_intr_signal_sync(struct vfio_pci_intr_ctx *ctx)
+{
+	spin_lock_irq(&ctx->signal_lock);
+	spin_unlock_irq(&ctx->signal_lock);
+}
+
+/* Unpublish @vec, stop everything that signals it, then free it. */
+static void vfio_pci_intr_vector_release(struct vfio_pci_intr_ctx *ctx,
+					 const struct vfio_pci_intr_ops *ops,
+					 struct vfio_pci_intr_vector *vec)
 {
 	lockdep_assert_held(&ctx->lock);
 
@@ -352,28 +362,15 @@ static bool vfio_pci_intr_vector_unpublish(struct vfio_pci_intr_ctx *ctx,
 	if (vec->unmask_used)
 		vfio_virqfd_disable(&vec->unmask);
 	irq_bypass_unregister_producer(&vec->producer);
-	if (vec->irq <= 0)
-		return true;
-	ops->vector_release(ctx, vec);
-	return false;
-}
+	if (vec->irq > 0)
+		ops->vector_release(ctx, vec);
+	else
+		vfio_pci_intr_signal_sync(ctx);
 
-/* Second half: nothing signals @vec any more. */
-static void vfio_pci_intr_vector_free(struct vfio_pci_intr_vector *vec)
-{
 	if (vec->trigger)
 		vfio_pci_intr_eventfd_put(vec->trigger);
 	kfree(vec->name);
 	kfree_rcu(vec, rcu);
-}
-
-static void vfio_pci_intr_vector_release(struct vfio_pci_intr_ctx *ctx,
-					 const struct vfio_pci_intr_ops *ops,
-					 struct vfio_pci_intr_vector *vec)
-{
-	if (vfio_pci_intr_vector_unpublish(ctx, ops, vec))
-		synchronize_rcu();	/* vfio_pci_intr_signal() */
-	vfio_pci_intr_vector_free(vec);
 }
 
 /* Replace the trigger of an enabled vector in place; takes @trigger. */
@@ -397,7 +394,7 @@ static void vfio_pci_intr_vector_swap(struct vfio_pci_intr_ctx *ctx,
 	if (vec->irq > 0)
 		synchronize_irq(vec->irq);
 	else
-		synchronize_rcu();
+		vfio_pci_intr_signal_sync(ctx);
 	vfio_virqfd_flush_thread(&vec->unmask);
 	vfio_pci_intr_eventfd_put(old);
 }
@@ -424,8 +421,7 @@ static int vfio_pci_intr_enable_locked(struct vfio_pci_intr_ctx *ctx,
 static void vfio_pci_intr_disable_locked(struct vfio_pci_intr_ctx *ctx)
 {
 	const struct vfio_pci_intr_ops *ops;
-	struct vfio_pci_intr_vector *vec, *next;
-	LIST_HEAD(emulated);
+	struct vfio_pci_intr_vector *vec;
 	unsigned long i;
 
 	lockdep_assert_held(&ctx->lock);
@@ -434,18 +430,8 @@ static void vfio_pci_intr_disable_locked(struct vfio_pci_intr_ctx *ctx)
 	if (!ops)
 		return;
 
-	/* The emulated vectors share one grace period. */
-	xa_for_each(&ctx->vectors, i, vec) {
-		if (vfio_pci_intr_vector_unpublish(ctx, ops, vec))
-			list_add_tail(&vec->unpublished, &emulated);
-		else
-			vfio_pci_intr_vector_free(vec);
-	}
-	if (!list_empty(&emulated)) {
-		synchronize_rcu();	/* vfio_pci_intr_signal() */
-		list_for_each_entry_safe(vec, next, &emulated, unpublished)
-			vfio_pci_intr_vector_free(vec);
-	}
+	xa_for_each(&ctx->vectors, i, vec)
+		vfio_pci_intr_vector_release(ctx, ops, vec);
 	ops->disable(ctx);
 	WRITE_ONCE(ctx->active, VFIO_PCI_IRQ_NONE);
 }
@@ -1173,7 +1159,7 @@ int vfio_pci_intr_signal(struct vfio_pci_intr_ctx *ctx, unsigned int vector)
 {
 	struct vfio_pci_intr_vector *vec;
 
-	guard(rcu)();
+	guard(spinlock_irqsave)(&ctx->signal_lock);
 
 	vec = vfio_pci_intr_vector_get(ctx, vector);
 	if (!vec)
@@ -1311,6 +1297,7 @@ void vfio_pci_intr_ctx_init(struct vfio_pci_intr_ctx *ctx,
 {
 	mutex_init(&ctx->lock);
 	spin_lock_init(&ctx->irqlock);
+	spin_lock_init(&ctx->signal_lock);
 	xa_init(&ctx->vectors);
 	ctx->backend = backend;
 	ctx->active = VFIO_PCI_IRQ_NONE;
