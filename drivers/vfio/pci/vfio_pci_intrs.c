@@ -395,7 +395,8 @@ static void vfio_pci_intr_vector_swap(struct vfio_pci_intr_ctx *ctx,
 		synchronize_irq(vec->irq);
 	else
 		vfio_pci_intr_signal_sync(ctx);
-	vfio_virqfd_flush_thread(&vec->unmask);
+	if (vec->unmask_used)
+		vfio_virqfd_flush_thread(&vec->unmask);
 	vfio_pci_intr_eventfd_put(old);
 }
 
@@ -1151,7 +1152,9 @@ EXPORT_SYMBOL_GPL(vfio_pci_intr_intx_set_disabled);
  * 0): signals the trigger; a masked vector is marked pending and signalled
  * at unmask; an automasked index is masked.
  *
- * Context: any.
+ * Context: any, but not under ctx->irqlock nor from a wakeup of one of
+ * @ctx's eventfds: takes ctx->signal_lock (irq-safe), which releasing a
+ * vector waits for.
  * Return: 0, -ENOENT if @vector is not enabled, -EINVAL if it is backed by a
  * host interrupt.
  */
@@ -1204,8 +1207,10 @@ static noinline void vfio_pci_intr_vector_fire_locked(struct vfio_pci_intr_vecto
  * this instead of vfio_pci_intr_vector_signal().  An unmasked vector of an
  * edge index is signalled without ctx->irqlock (Locking rules).
  *
- * Context: any; the caller keeps @vec alive (a registered host interrupt
- * handler, an RCU read-side section, or ctx->lock).
+ * Context: any; the caller keeps @vec and its trigger alive (a registered
+ * host interrupt handler, ctx->lock, or ctx->signal_lock as
+ * vfio_pci_intr_signal() holds it).  RCU is not enough: it keeps @vec but
+ * not its eventfd.
  */
 void vfio_pci_intr_vector_fire(struct vfio_pci_intr_vector *vec)
 {
