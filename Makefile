@@ -6,6 +6,8 @@
 #   make check     build, boot, run KUnit + kselftests, fail on any failure or splat
 #   make bench     our kernel against upstream 7.3, in guest instructions (docs/benchmarks.md)
 #   make profile   the bench's SET_IRQS and interrupt paths by function (a QEMU plugin)
+#   make profile-check  one guest test on the check (debug) kernel, by function
+#                  (PROFILE_TEST='command as in tests.list' PROFILE_DEV=edu|igb|none)
 #
 # Useful variables:
 #   KDIR=/path/to/linux-7.3   use this pristine tree instead of Debian's linux-source-7.3
@@ -27,7 +29,8 @@ override TESTS := $(value TESTS)
 CONFIGS     ?= $(sort $(wildcard configs/*.config))
 export TOP BUILD CACHE KDIR JOBS VM_TIMEOUT FAULT TESTS CONFIGS
 
-.PHONY: all deps source tree kernel selftests initramfs check demo bench profile series lint clean distclean
+.PHONY: all deps source tree kernel selftests initramfs check demo bench profile profile-check series lint \
+	clean distclean
 
 all: kernel selftests
 
@@ -65,6 +68,10 @@ bench: tree
 # Uses bench's kernel (built if missing); QEMU's plugin header is downloaded.
 profile: tree
 	@scripts/profile.sh
+
+# The make check kernel and initramfs, with one test of the caller's choice.
+profile-check: initramfs
+	@scripts/profile.sh check
 
 series: source
 	@scripts/series.sh

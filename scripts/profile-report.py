@@ -3,6 +3,10 @@
 """make profile: turn insn_profile's counts into build/bench/profile.md.
 
 usage: profile-report.py System.map counts.txt guest-results.txt > profile.md
+       profile-report.py --flat System.map counts.txt [N] > profile-check.md
+
+--flat (make profile-check): every phase together, the N (default 40)
+functions with the most instructions, with how often each was entered.
 
 The phases are those of vfio_intr_bench's ims-profile mode (run_ims() with
 profile set), named by the bench row they reproduce: irq.ims.irqcpu and
@@ -211,5 +215,41 @@ def main():
         print()
 
 
+def flat(mapfile, countfile, top):
+    """All phases and CPUs together: instructions and entries per function."""
+    addrs, names = load_symbols(mapfile)
+    start = dict(zip(addrs, names))
+    insns = collections.Counter()
+    entries = collections.Counter()
+    for line in open(countfile):
+        f = line.split()
+        if not f or f[0] in ("W", "G", "V"):
+            continue
+        va, n, k = int(f[0], 16), int(f[1]), (len(f) - 2) // 2
+        execs = sum(int(x) for x in f[2:2 + k])
+        if va < KERNEL_START:
+            name = "[user]"
+        else:
+            i = bisect.bisect_right(addrs, va) - 1
+            name = names[i] if i >= 0 else "?"
+        insns[name] += n * execs
+        if start.get(va) == name:
+            entries[name] += execs
+    total = sum(insns.values())
+    if not total:
+        sys.exit("profile-report: no instructions counted (did the guest toggle counting?)")
+    print("# make profile-check: guest instructions by function (QEMU TCG plugin)")
+    print()
+    print("%d guest instructions in all, on every CPU." % total)
+    print()
+    print("| function | instructions | share | entries |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, n in insns.most_common(top):
+        print("| `%s` | %d | %.2f%% | %d |" % (name, n, 100.0 * n / total, entries[name]))
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--flat":
+        flat(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 40)
+    else:
+        main()

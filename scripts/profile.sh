@@ -5,6 +5,12 @@
 # (tools/vfio-intr/insn-profile) in one boot of our bench kernel.  Writes
 # build/bench/profile.md (docs/benchmarks.md, "Instruction profile").
 #
+# make profile-check (profile.sh check): the same count for one guest test
+# on the make check (debug) kernel: PROFILE_TEST, a command as in
+# scripts/guest/tests.list (default: 300 operations of the igb fuzzer with a
+# fixed seed), on the device PROFILE_DEV (edu, igb or none; default igb).
+# Writes build/profile-check/profile.md (docs/testing.md, "Debug kernel cost").
+#
 # The plugin is built against qemu-plugin.h of the installed QEMU, taken
 # from Debian's source tarball of that version (download + extract one
 # file, cached in $CACHE), with glib's few declarations from a shim.
@@ -41,6 +47,34 @@ hdr=$(plugin_header)
 so="$out/insn_profile.so"
 gcc -O2 -Wall -Werror -shared -fPIC -I tools/vfio-intr/insn-profile/shim -I "$hdr" \
 	-o "$so" tools/vfio-intr/insn-profile/insn_profile.c || die "profile: building the plugin failed"
+
+if [ "${1:-bench}" = check ]; then
+	dir="$BUILD/profile-check"
+	cmd=${PROFILE_TEST:-FUZZ_SEED=1882533884067960 FUZZ_ITERS=300 vfio_irq_fuzz_test igb @BDF}
+	mkdir -p "$dir"
+	gcc -static -O2 -Wall -Werror -o "$dir/insn_mark" tools/vfio-intr/insn-profile/insn_mark.c ||
+		die "profile-check: building insn_mark failed"
+	printf 'profile  main  %s  3600  insn_mark start; %s; rc=$?; insn_mark end; exit $rc\n' \
+		"${PROFILE_DEV:-igb}" "$cmd" > "$dir/tests.list"
+	sed -e "s#^file /tests.list .*#file /tests.list $dir/tests.list 0644 0 0#" \
+		"$BUILD/initramfs.list" > "$dir/initramfs.list"
+	echo "file /selftests/insn_mark $dir/insn_mark 0755 0 0" >> "$dir/initramfs.list"
+	"$BUILD/kobj/usr/gen_init_cpio" "$dir/initramfs.list" > "$dir/initramfs.cpio"
+	rm -f "$dir/counts.txt"
+	msg "profile-check: '$cmd' on the make check kernel, log: $dir/vm/guest.log"
+	VM_KERNEL="$BUILD/kobj/arch/x86/boot/bzImage" VM_INITRD="$dir/initramfs.cpio" \
+	VM_DIR="$dir/vm" VM_QEMU_EXTRA="-plugin $so,out=$dir/counts.txt" \
+	VM_APPEND="vfio_intr.mode=check vfio_intr.run=main vfio_intr.tests=profile kunit.enable=0 ${VM_APPEND:-}" \
+		scripts/vm.sh bench
+	grep -q '^ok 1 profile' "$dir/vm/results.txt" ||
+		die "profile-check: the test failed; see $dir/vm/results.txt"
+	python3 scripts/profile-report.py --flat "$BUILD/kobj/System.map" "$dir/counts.txt" \
+		> "$dir/profile.md"
+	stage_end
+	head -n 30 "$dir/profile.md"
+	msg "profile-check: $dir/profile.md"
+	exit 0
+fi
 
 [ -f "$out/kobj-ours/arch/x86/boot/bzImage" ] || scripts/bench.sh kernels
 KOBJ="$out/kobj-ours" scripts/selftests.sh
