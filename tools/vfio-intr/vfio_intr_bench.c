@@ -441,6 +441,16 @@ static void msix_disable(int device_fd)
 	VFIO_ASSERT_EQ(set_irqs(device_fd, 0, 0, NULL), 0);
 }
 
+/*
+ * A disable leaves RCU callbacks behind (irq descriptors, tree nodes);
+ * without a pause the next rep's timed request pays for them in softirq.
+ * 100 ms of guest time covers a grace period and its callbacks (kfree_rcu()
+ * batches drain every few seconds and land in single reps, which medians
+ * leave out).  Idle time is skipped by -icount, so the pause costs the host
+ * little.  The same on both kernels.
+ */
+#define SETTLE_US	100000
+
 static int cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
@@ -503,6 +513,7 @@ static bool bench_set_irqs(const char *dev, int device_fd, const int *efd, int n
 			}
 		}
 		msix_disable(device_fd);
+		usleep(SETTLE_US);
 	}
 	/*
 	 * Medians: now and then an operation pays for an allocator slow path
