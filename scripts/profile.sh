@@ -54,8 +54,12 @@ if [ "${1:-bench}" = check ]; then
 	mkdir -p "$dir"
 	gcc -static -O2 -Wall -Werror -o "$dir/insn_mark" tools/vfio-intr/insn-profile/insn_mark.c ||
 		die "profile-check: building insn_mark failed"
-	printf 'profile  main  %s  3600  insn_mark start; %s; rc=$?; insn_mark end; exit $rc\n' \
-		"${PROFILE_DEV:-igb}" "$cmd" > "$dir/tests.list"
+	# PROFILE_BOOT=1: count from the first instruction to the test's end
+	# (firmware, boot, init; KUnit with PROFILE_KUNIT=1).
+	start="insn_mark start; " plug=""
+	[ "${PROFILE_BOOT:-0}" = 1 ] && start="" plug=",boot=1"
+	printf 'profile  main  %s  3600  %s%s; rc=$?; insn_mark end; exit $rc\n' \
+		"${PROFILE_DEV:-igb}" "$start" "$cmd" > "$dir/tests.list"
 	sed -e "s#^file /tests.list .*#file /tests.list $dir/tests.list 0644 0 0#" \
 		"$BUILD/initramfs.list" > "$dir/initramfs.list"
 	echo "file /selftests/insn_mark $dir/insn_mark 0755 0 0" >> "$dir/initramfs.list"
@@ -63,8 +67,8 @@ if [ "${1:-bench}" = check ]; then
 	rm -f "$dir/counts.txt"
 	msg "profile-check: '$cmd' on the make check kernel, log: $dir/vm/guest.log"
 	VM_KERNEL="$BUILD/kobj/arch/x86/boot/bzImage" VM_INITRD="$dir/initramfs.cpio" \
-	VM_DIR="$dir/vm" VM_QEMU_EXTRA="-plugin $so,out=$dir/counts.txt" \
-	VM_APPEND="vfio_intr.mode=check vfio_intr.run=main vfio_intr.tests=profile kunit.enable=0 ${VM_APPEND:-}" \
+	VM_DIR="$dir/vm" VM_QEMU_EXTRA="-plugin $so,out=$dir/counts.txt$plug" \
+	VM_APPEND="vfio_intr.mode=check vfio_intr.run=main vfio_intr.tests=profile kunit.enable=${PROFILE_KUNIT:-0} ${VM_APPEND:-}" \
 		scripts/vm.sh bench
 	grep -q '^ok 1 profile' "$dir/vm/results.txt" ||
 		die "profile-check: the test failed; see $dir/vm/results.txt"

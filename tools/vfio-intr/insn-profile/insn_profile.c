@@ -21,6 +21,9 @@
  * it: the instructions of one device interrupt from its IDT entry to its
  * return, counted per CPU and per entry stub (vector).
  *
+ * With boot=1 counting starts with the guest's first instruction (the
+ * guest then ends the first phase without toggling): what booting costs.
+ *
  * Output (out=FILE), per phase:
  *   W phase
  *   G slot gs_base windows        one per CPU seen
@@ -264,6 +267,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			irq_lo = strtoull(argv[i] + 12, &end, 16);
 			if (*end == '-')
 				irq_hi = strtoull(end + 1, NULL, 16);
+		} else if (!strcmp(argv[i], "boot=1")) {
+			counting = true;
 		}
 	}
 	if (!path || strcmp(info->target_name, "x86_64")) {
