@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS="build-essential flex bison bc libelf-dev libssl-dev cpio busybox-static uuid-dev python3 rsync
-      gzip xz-utils kmod patch git"
+      gzip xz-utils lz4 kmod patch git"
 SOURCES=/etc/apt/sources.list.d/vfio-intr-backports.sources
 PIN=/etc/apt/preferences.d/vfio-intr-trixie-backports
 
