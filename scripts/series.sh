@@ -6,7 +6,8 @@
 # Components are listed in scripts/series.list: a subject line, then the paths
 # (overlay files, or patches/NNNN-*.patch) that make up that patch.  Anything
 # owned by the project but not listed goes into a final catch-all patch, so the
-# series always reproduces the full build tree.
+# series always reproduces the full build tree, but for the patches marked
+# 'check-only' in patches/series (tuning of the make check kernel).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -73,8 +74,10 @@ for f in $(find arch drivers include samples tools -type f 2>/dev/null | sort); 
 	grep -qxF "$f" "$done_list" || rest+=("$f")
 done
 if [ -f patches/series ]; then
-	while read -r p _; do
+	while read -r p tag; do
 		case "$p" in ''|'#'*) continue ;; esac
+		# check-only: tuning of the make check kernel, not part of the change
+		[ "$tag" != check-only ] || continue
 		grep -qxF "patches/$p" "$done_list" || rest+=("patches/$p")
 	done < patches/series
 fi
