@@ -75,8 +75,14 @@ static const struct scenario scenarios[] = {
 	{ "intx swap", INTX, 1, true, { A(0) }, 0, 1, { B(0) }, true },
 	{ "msi enable", MSI, 1, false, { X }, 0, 1, { B(0) } },
 	{ "msi replace", MSI, 1, true, { A(0) }, 0, 1, { B(0) } },
-	{ "msix enable block", MSIX, 4, false, { X, X, X, X },
-	  0, 4, { B(0), B(1), B(2), B(3) } },
+	/*
+	 * Two vectors: a failure in the second unwinds the first, as in any
+	 * later one.  Each of the N allocations of the request fails once and
+	 * each run repeats the whole request, so its cost grows with the square
+	 * of the vectors (4 vectors: 243 failures on a virtual device).
+	 */
+	{ "msix enable block", MSIX, 2, false, { X, X },
+	  0, 2, { B(0), B(1) } },
 	{ "msix add vector", MSIX, 4, true, { A(0), X, X, X },
 	  3, 1, { B(3) } },
 	{ "msix replace vector", MSIX, 2, true, { A(0), A(1) },
