@@ -17,7 +17,8 @@
  * FUZZ_SEED (replay: the seed is printed at start and on failure) and
  * FUZZ_ITERS (operations, default 30000), from the environment or, in the
  * 'make check' VM, from the kernel command line as vfio_intr.fuzz_seed= and
- * vfio_intr.fuzz_iters= (VM_APPEND).
+ * vfio_intr.fuzz_iters= (VM_APPEND).  FUZZ_SCALE (vfio_intr.fuzz_scale=)
+ * multiplies the operations: a deeper run of every row of tests.list.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1095,6 +1096,8 @@ int main(int argc, char *argv[])
 	if (!irq_test_param("FUZZ_ITERS", "vfio_intr.fuzz_iters", &val))
 		val = 30000;
 	F.iters = val;
+	if (irq_test_param("FUZZ_SCALE", "vfio_intr.fuzz_scale", &val) && val)
+		F.iters *= val;
 	printf("# seed %llu (replay: FUZZ_SEED=%llu, or VM_APPEND=vfio_intr.fuzz_seed=%llu), %lu operations\n",
 	       (unsigned long long)F.seed, (unsigned long long)F.seed,
 	       (unsigned long long)F.seed, F.iters);
