@@ -22,6 +22,16 @@ VM_TIMEOUT=${VM_TIMEOUT:-2700}
 icount="-icount shift=0,sleep=off"
 [ "${VM_ICOUNT:-1}" = 0 ] && icount=""
 
+# With icount shift=0 the TSC runs at exactly 1 GHz of guest time.  TCG
+# offers no invariant TSC, so without lpj= every CPU calibrates its delay
+# loop at bring-up: ~70 M guest instructions each, 28% of the 24-vCPU scale
+# boot (make profile-check PROFILE_BOOT=1).  lpj= skips that on all CPUs.
+lpj=""
+kconfig="${kernel%/arch/x86/boot/bzImage}/.config"
+if [ -n "$icount" ] && hz=$(sed -n 's/^CONFIG_HZ=//p' "$kconfig" 2>/dev/null) && [ -n "$hz" ]; then
+	lpj="lpj=$((1000000000 / hz))"
+fi
+
 # boot OUTDIR QEMU_EXTRA APPEND_EXTRA: one VM, console -> OUTDIR/guest.log,
 # guest reports (ttyS1) -> OUTDIR/results.tap.  Returns QEMU's/timeout's status.
 boot() {
@@ -56,7 +66,7 @@ boot() {
 		-chardev file,id=con,path="$dir/guest.log" -serial chardev:con \
 		-chardev file,id=res,path="$dir/results.tap" -serial chardev:res \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 intel_iommu=on vfio_siov_edu.dma_bits=64 loglevel=6 printk.time=1 vfio_intr.mode=$mode $aextra ${VM_APPEND:-}" \
+		-append "console=ttyS0 panic=-1 intel_iommu=on vfio_siov_edu.dma_bits=64 loglevel=6 printk.time=1 $lpj vfio_intr.mode=$mode $aextra ${VM_APPEND:-}" \
 		< /dev/null > "$dir/qemu.log" 2>&1 || rc=$?
 	kill "$sentinel"
 	wait "$tailpid" 2>/dev/null || true
