@@ -54,11 +54,13 @@ boot() {
 	local tailpid=$!
 	# edu's DMA reaches 64 address bits (dma_mask), which the edu SIOV
 	# driver must be told (vfio_siov_edu.dma_bits): its IMS messages are
-	# DMA writes to MSI addresses.
+	# DMA writes to MSI addresses.  -nodefaults: no VGA card and no default
+	# NIC, whose option ROMs (VGA BIOS, iPXE) cost each boot 1-2 s of host
+	# time in the firmware; igb then warns that it has no network peer.
 	# shellcheck disable=SC2086
 	timeout --foreground -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 		-accel tcg,thread=single $icount -M q35,kernel-irqchip=split -cpu max -smp ${VM_SMP:-2} -m ${VM_MEM:-1536M} \
-		-nographic -no-reboot -monitor none \
+		-nodefaults -nographic -no-reboot -monitor none \
 		-device intel-iommu,intremap=on \
 		-device edu,dma_mask=0xffffffffffffffff \
 		-device igb \
