@@ -221,8 +221,17 @@ def flat(mapfile, countfile, top):
     start = dict(zip(addrs, names))
     insns = collections.Counter()
     entries = collections.Counter()
+    chains = collections.defaultdict(collections.Counter)
+
+    def sym(va):
+        i = bisect.bisect_right(addrs, va) - 1
+        return names[i] if va >= KERNEL_START and i >= 0 else "?"
     for line in open(countfile):
         f = line.split()
+        if f and f[0] == "C":
+            pcs = [int(x, 16) for x in f[2:]]
+            chains[sym(pcs[0])][tuple(sym(pc) for pc in pcs[1:])] += int(f[1])
+            continue
         if not f or f[0] in ("W", "G", "V"):
             continue
         va, n, k = int(f[0], 16), int(f[1]), (len(f) - 2) // 2
@@ -246,6 +255,16 @@ def flat(mapfile, countfile, top):
     print("| --- | ---: | ---: | ---: |")
     for name, n in insns.most_common(top):
         print("| `%s` | %d | %.2f%% | %d |" % (name, n, 100.0 * n / total, entries[name]))
+    # PROFILE_CALLERS: the most frequent call chains into each function
+    for callee, c in sorted(chains.items()):
+        calls = sum(c.values())
+        print()
+        print("## Callers of `%s` (%d calls, the %d most frequent chains)" % (callee, calls, top))
+        print()
+        print("| calls | share | callers, nearest first |")
+        print("| ---: | ---: | --- |")
+        for chain, n in c.most_common(top):
+            print("| %d | %.1f%% | %s |" % (n, 100.0 * n / calls, " < ".join(chain)))
 
 
 if __name__ == "__main__":

@@ -58,6 +58,16 @@ if [ "${1:-bench}" = check ]; then
 	# (firmware, boot, init; KUnit with PROFILE_KUNIT=1).
 	start="insn_mark start; " plug=""
 	[ "${PROFILE_BOOT:-0}" = 1 ] && start="" plug=",boot=1"
+	# PROFILE_CALLERS="fn ...": the call chains into those functions.
+	if [ -n "${PROFILE_CALLERS:-}" ]; then
+		addrs=""
+		for fn in $PROFILE_CALLERS; do
+			a=$(awk -v f="$fn" '$3 == f { print $1; exit }' "$BUILD/kobj/System.map")
+			[ -n "$a" ] || die "profile-check: no function $fn in $BUILD/kobj/System.map"
+			addrs="$addrs:$a"
+		done
+		plug="$plug,callers=${addrs#:},cdepth=${PROFILE_CDEPTH:-6}"
+	fi
 	printf 'profile  main  %s  3600  %s%s; rc=$?; insn_mark end; exit $rc\n' \
 		"${PROFILE_DEV:-igb}" "$start" "$cmd" > "$dir/tests.list"
 	sed -e "s#^file /tests.list .*#file /tests.list $dir/tests.list 0644 0 0#" \

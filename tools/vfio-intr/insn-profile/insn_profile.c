@@ -24,11 +24,18 @@
  * With boot=1 counting starts with the guest's first instruction (the
  * guest then ends the first phase without toggling): what booting costs.
  *
+ * Call chains: with callers=ADDR[:ADDR...] (function entry addresses, hex),
+ * each entry into one of those functions while counting records its call
+ * chain: the return address on the stack, then the frame-pointer chain
+ * (the kernel must use frame pointers), up to cdepth=N (default 6) callers.
+ * Identical chains are counted together.
+ *
  * Output (out=FILE), per phase:
  *   W phase
  *   G slot gs_base windows        one per CPU seen
  *   V slot stub_address windows instructions
  *   tb_address insns execs[slot...] window_execs[slot...]
+ *   C count function caller...    one per distinct call chain
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -42,12 +49,18 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define NR_WINS		1024
 #define HASH_SIZE	(1u << 20)
 #define KERNEL_START	0xffff800000000000ull
+/* Lowest kernel data address with 5-level paging (the direct map) */
+#define KERNEL_DATA	0xff00000000000000ull
+#define NR_CALLEES	16
+#define MAX_CDEPTH	12
+#define CHAIN_HASH	(1u << 16)
 
 struct block {
 	uint64_t vaddr;
 	uint32_t insns;
 	bool irq_entry;
 	bool iret;
+	bool callee;
 	uint64_t execs[NR_SLOTS];
 	uint64_t win_execs[NR_SLOTS];
 	struct block *next;
@@ -60,8 +73,17 @@ struct win {
 	uint64_t insns;
 };
 
+struct chain {
+	uint64_t pc[MAX_CDEPTH + 1];	/* the callee, then its callers */
+	uint64_t count;
+	struct chain *next;
+};
+
 static struct block *blocks[HASH_SIZE];
-static struct qemu_plugin_register *gs_reg, *kgs_reg;
+static struct chain *chains[CHAIN_HASH];
+static uint64_t callees[NR_CALLEES];
+static int nr_callees, cdepth = 6;
+static struct qemu_plugin_register *gs_reg, *kgs_reg, *rsp_reg, *rbp_reg;
 static GByteArray *regbuf;
 static uint64_t slot_gs[NR_SLOTS];
 static int nr_slots;
@@ -124,6 +146,64 @@ static struct win *win_get(int slot, uint64_t stub)
 	return &wins[nr_wins++];
 }
 
+static uint64_t read_reg64(struct qemu_plugin_register *reg)
+{
+	uint64_t v = 0;
+
+	g_byte_array_set_size(regbuf, 0);
+	if (qemu_plugin_read_register(reg, regbuf) >= 8)
+		memcpy(&v, regbuf->data, sizeof(v));
+	return v;
+}
+
+static bool read_mem64(uint64_t addr, uint64_t *v)
+{
+	g_byte_array_set_size(regbuf, 0);
+	if (addr < KERNEL_DATA || !qemu_plugin_read_memory_vaddr(addr, regbuf, 8) ||
+	    regbuf->len < 8)
+		return false;
+	memcpy(v, regbuf->data, sizeof(*v));
+	return true;
+}
+
+/*
+ * At a function's first instruction the return address is at the stack
+ * pointer and the frame pointer is still the caller's: [rbp] is the next
+ * frame, [rbp + 8] the caller's return address.
+ */
+static void chain_record(uint64_t callee)
+{
+	struct chain key = { .pc = { callee } }, *c;
+	uint64_t fp, next, ret, h = callee;
+	int i;
+
+	if (read_mem64(read_reg64(rsp_reg), &ret)) {
+		key.pc[1] = ret;
+		fp = read_reg64(rbp_reg);
+		for (i = 2; i <= cdepth && read_mem64(fp + 8, &ret) && ret >= KERNEL_START; i++) {
+			key.pc[i] = ret;
+			if (!read_mem64(fp, &next) || next <= fp)
+				break;
+			fp = next;
+		}
+	}
+	for (i = 1; i <= cdepth; i++)
+		h = (h ^ key.pc[i]) * 0x9e3779b97f4a7c15ull;
+	h = (h >> 40) % CHAIN_HASH;
+	for (c = chains[h]; c; c = c->next)
+		if (!memcmp(c->pc, key.pc, sizeof(key.pc)))
+			break;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			abort();
+		memcpy(c->pc, key.pc, sizeof(key.pc));
+		c->next = chains[h];
+		chains[h] = c;
+	}
+	c->count++;
+}
+
 static void block_exec(unsigned int vcpu_index, void *udata)
 {
 	struct block *b = udata;
@@ -133,6 +213,8 @@ static void block_exec(unsigned int vcpu_index, void *udata)
 		return;
 	slot = cpu_slot(b->vaddr < KERNEL_START);
 	b->execs[slot]++;
+	if (b->callee)
+		chain_record(b->vaddr);
 	if (b->irq_entry) {
 		if (!depth[slot]) {
 			cur_win[slot] = win_get(slot, b->vaddr);
@@ -179,6 +261,19 @@ static void phase_dump(void)
 			memset(b->win_execs, 0, sizeof(b->win_execs));
 		}
 	}
+	for (h = 0; h < CHAIN_HASH; h++) {
+		struct chain *c, *next;
+
+		for (c = chains[h]; c; c = next) {
+			next = c->next;
+			fprintf(out, "C %llu", (unsigned long long)c->count);
+			for (i = 0; i <= cdepth && c->pc[i]; i++)
+				fprintf(out, " %llx", (unsigned long long)c->pc[i]);
+			fputc('\n', out);
+			free(c);
+		}
+		chains[h] = NULL;
+	}
 	fflush(out);
 	memset(nr_windows, 0, sizeof(nr_windows));
 	memset(depth, 0, sizeof(depth));
@@ -215,6 +310,8 @@ static void block_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	struct block *b = block_get(vaddr, n);
 
 	b->irq_entry = vaddr >= irq_lo && vaddr < irq_hi;
+	for (i = 0; i < (size_t)nr_callees; i++)
+		b->callee |= callees[i] == vaddr;
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, block_exec, QEMU_PLUGIN_CB_R_REGS, b);
 	for (i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
@@ -245,10 +342,14 @@ static void vcpu_init(qemu_plugin_id_t id, unsigned int vcpu_index)
 			gs_reg = d->handle;
 		else if (!strcmp(d->name, "k_gs_base"))
 			kgs_reg = d->handle;
+		else if (!strcmp(d->name, "rsp"))
+			rsp_reg = d->handle;
+		else if (!strcmp(d->name, "rbp"))
+			rbp_reg = d->handle;
 	}
 	g_array_free(regs, true);
-	if (!gs_reg || !kgs_reg) {
-		fprintf(stderr, "insn_profile: this CPU model has no gs_base/k_gs_base\n");
+	if (!gs_reg || !kgs_reg || !rsp_reg || !rbp_reg) {
+		fprintf(stderr, "insn_profile: this CPU model has no gs_base/k_gs_base/rsp/rbp\n");
 		exit(1);
 	}
 }
@@ -269,6 +370,14 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 				irq_hi = strtoull(end + 1, NULL, 16);
 		} else if (!strcmp(argv[i], "boot=1")) {
 			counting = true;
+		} else if (!strncmp(argv[i], "callers=", 8)) {
+			end = argv[i] + 7;
+			while (*end && nr_callees < NR_CALLEES)
+				callees[nr_callees++] = strtoull(end + 1, &end, 16);
+		} else if (!strncmp(argv[i], "cdepth=", 7)) {
+			cdepth = atoi(argv[i] + 7);
+			if (cdepth < 1 || cdepth > MAX_CDEPTH)
+				cdepth = MAX_CDEPTH;
 		}
 	}
 	if (!path || strcmp(info->target_name, "x86_64")) {
