@@ -86,7 +86,7 @@ def load_counts(path, addrs, names):
                    "win": collections.defaultdict(lambda: collections.defaultdict(int)),
                    "wins": []}
             phases.append(cur)
-        elif f[0] == "G":
+        elif f[0] in ("G", "C"):
             pass
         elif f[0] == "V":
             cur["wins"].append((cpu_of[int(f[1])], int(f[2], 16), int(f[3]), int(f[4])))
