@@ -11,7 +11,7 @@
 #
 # Useful variables:
 #   KDIR=/path/to/linux-7.3   use this pristine tree instead of Debian's linux-source-7.3
-#   FAULT=warn|kasan          make the guest provoke a splat (proves the detector works)
+#   FAULT=warn|kasan|kmemleak make the guest provoke a splat or a leak (proves the detector works)
 #   VM_TIMEOUT=seconds        bound on one VM run (default 2700)
 #   TESTS=regex               run only the guest tests whose name matches
 #   JOBS=n                    parallel make jobs for the kernel (default: nproc)
