@@ -24,7 +24,7 @@ icount="-icount shift=0,sleep=off"
 
 # With icount shift=0 the TSC runs at exactly 1 GHz of guest time.  TCG
 # offers no invariant TSC, so without lpj= every CPU calibrates its delay
-# loop at bring-up: ~70 M guest instructions each, 28% of the 24-vCPU scale
+# loop at bring-up: ~70 M guest instructions each, 28% of the (then 24-vCPU) scale
 # boot (make profile-check PROFILE_BOOT=1).  lpj= skips that on all CPUs.
 lpj=""
 kconfig="${kernel%/arch/x86/boot/bzImage}/.config"
