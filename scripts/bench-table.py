@@ -121,6 +121,13 @@ def main():
             goal = check(ok, f"flat: <= 1.1x of N=1 ({ratio(v, adds.get(1))})")
         add(f"SET_IRQS add 1 vdev vector to a live set of {n} (median)", "insns",
             fmt(v, "ns") if v is not None else "n/a (" + note(ims, f"add.vdev.{n}") + ")", "-", "-", goal)
+    # Control: N = 1 while another vdev holds 1024 vectors (as many
+    # interrupts in the kernel as at N = 1024): separates the growth with
+    # the device's N from the growth with the system's interrupt count.
+    v = val(ims, "add.vdev-beside.1")
+    add("SET_IRQS add 1 vdev vector to a live set of 1, another vdev holding 1024 (median)", "insns",
+        fmt(v, "ns") if v is not None else "n/a (" + note(ims, "add.vdev-beside.1") + ")", "-", "-",
+        f"control: N=1024 is {ratio(adds.get(1024), v)} of it, it is {ratio(v, adds.get(1))} of N=1")
 
     # 3. resize without loss
     for mode, what in (("dynamic", "dynamic MSI-X"), ("legacy", "legacy disable + re-enable")):
